@@ -1,0 +1,179 @@
+//! `phonedesk audit`, `export`, `import`, `demo ...`
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use super::output::{self, safe};
+use super::{Failure, Outcome};
+use crate::domain::{Operator, Upn};
+use crate::store::{AuditEntry, Directory};
+use crate::tenant_file::{self, ExportOptions};
+
+pub fn audit(store: &dyn Directory, user: Option<&str>, limit: usize, json: bool) -> Outcome {
+    let upn = match user {
+        Some(u) => {
+            let upn = Upn::parse(u).map_err(Failure::usage)?;
+            // Refuse unknown users with near matches rather than printing an empty trail.
+            store.user(upn.as_str())?;
+            Some(upn)
+        }
+        None => None,
+    };
+    let entries = store.audit(upn.as_ref(), limit)?;
+    if json {
+        return output::json(&serde_json::json!({ "value": entries }));
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let change = match (&e.before, &e.after) {
+                (Some(b), Some(a)) => format!("{} -> {}", safe(b), safe(a)),
+                (None, Some(a)) => safe(a),
+                (Some(b), None) => safe(b),
+                (None, None) => String::new(),
+            };
+            vec![
+                e.at.to_string(),
+                format!("{} ({})", safe(&e.operator), e.role),
+                e.action.clone(),
+                e.target.as_deref().map_or_else(|| "-".to_owned(), safe),
+                change,
+                e.reason.as_deref().map_or_else(String::new, safe),
+            ]
+        })
+        .collect();
+    output::table(
+        &["TIME", "OPERATOR", "ACTION", "USER", "CHANGE", "REASON"],
+        &rows,
+    );
+    Ok(())
+}
+
+/// Writes `text` to `path` through a temporary file and a rename, so a failed write never leaves
+/// half a file behind.
+fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
+    let tmp = path.with_extension("tmp-phonedesk");
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Failure::refused(format!("cannot write {}: {e}", path.display()))
+    })
+}
+
+pub fn export(
+    store: &dyn Directory,
+    operator: &Operator,
+    out: Option<&Path>,
+    reveal: bool,
+) -> Outcome {
+    let snapshot = store.export()?;
+    let covered = |u: &crate::domain::User| reveal && operator.may_act_on(u).is_ok();
+    let revealed = snapshot.users.iter().filter(|u| covered(u)).count();
+    if reveal {
+        store.record(&AuditEntry {
+            seq: 0,
+            at: store.now(),
+            operator: operator.name.clone(),
+            role: operator.role,
+            action: "numbers.reveal".into(),
+            target: None,
+            slot: None,
+            before: None,
+            after: Some(format!("{revealed} users")),
+            reason: Some("export".into()),
+        })?;
+        let kept = snapshot.users.len() - revealed;
+        if kept > 0 {
+            output::warn(&format!(
+                "{kept} users' numbers stay masked: the {} role does not cover them (admins, or yourself); use --role privileged-auth-admin for a full backup",
+                operator.role
+            ));
+        }
+    }
+    let text = tenant_file::to_json(&snapshot, &ExportOptions { reveal: &covered });
+    match out {
+        Some(path) => {
+            write_atomically(path, &text)?;
+            eprintln!(
+                "exported {} users to {}",
+                snapshot.users.len(),
+                path.display()
+            );
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(text.as_bytes());
+        }
+    }
+    Ok(())
+}
+
+pub fn import(store: &dyn Directory, operator: &Operator, file: &Path, replace: bool) -> Outcome {
+    let bytes = if file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| Failure::refused(format!("cannot read standard input: {e}")))?;
+        buf
+    } else {
+        std::fs::read(file)
+            .map_err(|e| Failure::refused(format!("cannot read {}: {e}", file.display())))?
+    };
+    let snapshot = tenant_file::parse(&bytes, store.now()).map_err(|problems| {
+        for p in problems.iter().take(200) {
+            eprintln!("error: {p}");
+        }
+        if problems.len() > 200 {
+            eprintln!("error: ... and {} more", problems.len() - 200);
+        }
+        Failure::refused(format!(
+            "{} has {} problem{}; nothing was imported",
+            file.display(),
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        ))
+    })?;
+    let summary = store.import(operator, &snapshot, replace)?;
+    output::line(&format!(
+        "imported {} users into {}{}",
+        summary.users,
+        store.location(),
+        if summary.replaced > 0 {
+            format!(" (replaced {})", summary.replaced)
+        } else {
+            String::new()
+        }
+    ));
+    Ok(())
+}
+
+pub fn demo_reset(store: &dyn Directory, operator: &Operator) -> Outcome {
+    let summary = crate::demo::reset(store, operator)?;
+    output::line(&format!(
+        "restored the demo tenant: {} users (replaced {})",
+        summary.users, summary.replaced
+    ));
+    Ok(())
+}
+
+pub fn generate(users: usize, seed: u64, out: &Path) -> Outcome {
+    const MAX_USERS: usize = 2_000_000;
+    if users == 0 || users > MAX_USERS {
+        return Err(Failure::usage(format!("--users takes 1 to {MAX_USERS}")));
+    }
+    let snapshot = crate::demo::generate::generate(
+        users,
+        seed,
+        crate::domain::Timestamp::from_secs(1_767_225_600),
+    );
+    let text = tenant_file::to_json(&snapshot, &ExportOptions { reveal: &|_| true });
+    write_atomically(out, &text)?;
+    output::line(&format!(
+        "wrote {} users (seed {seed}) to {}",
+        snapshot.users.len(),
+        out.display()
+    ));
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! The rules of phone authentication methods, with no I/O: numbers, slots, users, policy, roles,
+//! the edit rules and `smsSignInState`. Everything here is tested without a terminal or database.
+
+pub mod diagnosis;
+pub mod method;
+pub mod number_type;
+pub mod phone;
+pub mod policy;
+pub mod region;
+pub mod role;
+pub mod rules;
+pub mod sanitize;
+pub mod search;
+pub mod time;
+pub mod user;
+
+pub use diagnosis::{Diagnosis, Finding, FindingKind, PhoneCheck};
+pub use method::{DefaultMethod, PhoneMethod, PhoneType, SmsSignInState};
+pub use number_type::NumberType;
+pub use phone::{PhoneNumber, ShapeError};
+pub use policy::{Policy, Tenant};
+pub use region::Region;
+pub use role::{Operator, Role};
+pub use rules::{Applied, Claim, Edit, EditContext, RuleError};
+pub use time::Timestamp;
+pub use user::{Block, BlockKind, Upn, User, UserType};

@@ -1,0 +1,555 @@
+//! Phone numbers: the canonical `+CC NNNN[xEXT]` form and the way helpdesk input reaches it
+//! (DOMAIN.md §2).
+//!
+//! Two questions are kept apart on purpose. *Shape* (can the input be brought into the canonical
+//! form?) decides whether a number may be saved at all; [`PhoneNumber::parse`] answers it with a
+//! [`ShapeError`] that says why. *Validity* (does libphonenumber's metadata know such a number?) only
+//! produces warnings; [`crate::domain::diagnosis`] answers it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use phonenumber::metadata::DATABASE;
+
+use super::region::Region;
+
+/// Longest input we even look at. A phone number with an extension never needs more than ~40
+/// characters; anything longer is a paste accident and is refused before any parsing work.
+pub const MAX_INPUT_CHARS: usize = 64;
+/// Longest extension accepted (PBX extensions are short; E.164 has no rule for them).
+pub const MAX_EXTENSION_DIGITS: usize = 10;
+/// E.164 allows at most 15 digits for country code plus national number.
+pub const MAX_E164_DIGITS: usize = 15;
+/// Shortest national number we accept as a shape. Real numbers are longer; this only stops typos
+/// such as `+1 555` from being stored.
+pub const MIN_NATIONAL_DIGITS: usize = 4;
+
+/// A phone number in canonical form: country calling code, national significant number and an
+/// optional extension, all digits.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct PhoneNumber {
+    country_code: u16,
+    national: String,
+    extension: Option<String>,
+}
+
+/// Why an input cannot be brought into the canonical form. Each variant's message says what to do.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum ShapeError {
+    Required,
+    TooLong { chars: usize },
+    ControlCharacter { codepoint: u32 },
+    InvisibleCharacter { codepoint: u32 },
+    NonAsciiDigit { found: char },
+    NotAllowed { found: char },
+    Letters { text: String },
+    MisplacedPlus,
+    MoreThanOnePlus,
+    NoDigitsAfterPlus,
+    ExtensionNotDigits { text: String },
+    ExtensionTooLong { digits: usize },
+    EmptyExtension,
+    NeedsCountry,
+    UnknownCountryCode { digits: String },
+    TooShort { digits: usize },
+    TooManyDigits { digits: usize },
+    NotCanonical { canonical: String },
+}
+
+impl fmt::Display for ShapeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Required => write!(f, "a phone number is required"),
+            Self::TooLong { chars } => write!(
+                f,
+                "{chars} characters is too long for a phone number (at most {MAX_INPUT_CHARS})"
+            ),
+            Self::ControlCharacter { codepoint } => write!(
+                f,
+                "contains a control character (U+{codepoint:04X}); type the number on one line"
+            ),
+            Self::InvisibleCharacter { codepoint } => write!(
+                f,
+                "contains an invisible or direction-changing character (U+{codepoint:04X})"
+            ),
+            Self::NonAsciiDigit { found } => {
+                write!(f, "'{found}' is not an ASCII digit; type the digits 0-9")
+            }
+            Self::NotAllowed { found } => {
+                write!(f, "'{found}' is not allowed in a phone number")
+            }
+            Self::Letters { text } => write!(
+                f,
+                "letters are not allowed in a phone number (\"{text}\"); only an extension may follow, as x123"
+            ),
+            Self::MisplacedPlus => write!(f, "'+' may only start the number, as in +1 2065550100"),
+            Self::MoreThanOnePlus => write!(f, "the number has more than one '+'"),
+            Self::NoDigitsAfterPlus => write!(f, "no digits after '+'"),
+            Self::ExtensionNotDigits { text } => {
+                write!(f, "the extension must be digits only (got \"{text}\")")
+            }
+            Self::ExtensionTooLong { digits } => write!(
+                f,
+                "the extension has {digits} digits; at most {MAX_EXTENSION_DIGITS} are allowed"
+            ),
+            Self::EmptyExtension => write!(f, "an extension marker with no digits after it"),
+            Self::NeedsCountry => write!(
+                f,
+                "start the number with + and the country code (as +1 2065550100), or give a region"
+            ),
+            Self::UnknownCountryCode { digits } => {
+                write!(f, "+{digits} does not start with a known country code")
+            }
+            Self::TooShort { digits } => write!(
+                f,
+                "the number after the country code has {digits} digits; at least {MIN_NATIONAL_DIGITS} are needed"
+            ),
+            Self::TooManyDigits { digits } => write!(
+                f,
+                "{digits} digits is more than the {MAX_E164_DIGITS} an international number can have"
+            ),
+            Self::NotCanonical { canonical } => write!(
+                f,
+                "not in the canonical form +CC NUMBER[xEXT]; write it as {canonical}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ShapeError {}
+
+/// True for characters that are invisible or reorder text: they can make a number look like another
+/// on screen, so they are refused in input and stripped before display.
+pub fn is_invisible_or_bidi(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+impl PhoneNumber {
+    /// Parses what a person typed or pasted. Without a leading `+`, `region` says which country's
+    /// national format the input is in (the user's usage location); without either, the input is
+    /// refused rather than guessed.
+    pub fn parse(input: &str, region: Option<Region>) -> Result<Self, ShapeError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(ShapeError::Required);
+        }
+        let chars = trimmed.chars().count();
+        if chars > MAX_INPUT_CHARS {
+            return Err(ShapeError::TooLong { chars });
+        }
+        for c in trimmed.chars() {
+            check_character(c)?;
+        }
+        let (main, extension) = split_extension(trimmed)?;
+        let (has_plus, digits) = main_digits(main)?;
+        let (country_code, national) = if has_plus {
+            split_country_code(&digits)?
+        } else {
+            let region = region.ok_or(ShapeError::NeedsCountry)?;
+            national_in_region(&digits, region)?
+        };
+        let national = strip_trunk_prefix(country_code, national);
+        let total = country_code.to_string().len() + national.len();
+        if national.len() < MIN_NATIONAL_DIGITS {
+            return Err(ShapeError::TooShort {
+                digits: national.len(),
+            });
+        }
+        if total > MAX_E164_DIGITS {
+            return Err(ShapeError::TooManyDigits { digits: total });
+        }
+        Ok(Self {
+            country_code,
+            national,
+            extension,
+        })
+    }
+
+    /// Parses only the strict canonical form, as stored in the database and in tenant files
+    /// (`+1 2065550100`, `+1 2065550100x123`). Anything else is a shape error that names the
+    /// canonical spelling when there is one.
+    pub fn parse_canonical(input: &str) -> Result<Self, ShapeError> {
+        let number = Self::parse(input, None)?;
+        let canonical = number.to_string();
+        if canonical == input {
+            Ok(number)
+        } else {
+            Err(ShapeError::NotCanonical { canonical })
+        }
+    }
+
+    /// Builds a number from parts already known to be well formed (used by generators and by the
+    /// suggestion search, which work on digits).
+    pub fn from_parts(country_code: u16, national: &str, extension: Option<&str>) -> Option<Self> {
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(national) || !extension.is_none_or(all_digits) {
+            return None;
+        }
+        if !is_known_country_code(country_code) {
+            return None;
+        }
+        Some(Self {
+            country_code,
+            national: national.to_owned(),
+            extension: extension.map(str::to_owned),
+        })
+    }
+
+    pub fn country_code(&self) -> u16 {
+        self.country_code
+    }
+
+    pub fn national(&self) -> &str {
+        &self.national
+    }
+
+    pub fn extension(&self) -> Option<&str> {
+        self.extension.as_deref()
+    }
+
+    /// The same number without its extension: what SSPR dials, and what identifies a line.
+    pub fn without_extension(&self) -> Self {
+        Self {
+            extension: None,
+            ..self.clone()
+        }
+    }
+
+    /// Country code and national number as one digit string, for digit search.
+    pub fn digits(&self) -> String {
+        format!("{}{}", self.country_code, self.national)
+    }
+
+    /// The masked form shown to operators who have not revealed the number: the country code and
+    /// the last two digits only (DOMAIN.md §3), e.g. `+1 ********00`.
+    pub fn masked(&self) -> String {
+        let keep = self.national.len().saturating_sub(2);
+        let mut out = format!("+{} ", self.country_code);
+        out.extend(std::iter::repeat_n('*', keep));
+        out.push_str(&self.national[keep..]);
+        if let Some(ext) = &self.extension {
+            out.push('x');
+            out.extend(std::iter::repeat_n('*', ext.len()));
+        }
+        out
+    }
+
+    /// The libphonenumber view of this number, for validity and type questions.
+    pub(crate) fn to_library(&self) -> Option<phonenumber::PhoneNumber> {
+        phonenumber::parse(None, format!("+{}{}", self.country_code, self.national)).ok()
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "+{} {}", self.country_code, self.national)?;
+        if let Some(ext) = &self.extension {
+            write!(f, "x{ext}")?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for PhoneNumber {
+    type Err = ShapeError;
+
+    /// Strict: only the canonical form (see [`PhoneNumber::parse_canonical`]).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse_canonical(s)
+    }
+}
+
+impl serde::Serialize for PhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::parse_canonical(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// True when libphonenumber's metadata knows this country calling code.
+pub fn is_known_country_code(code: u16) -> bool {
+    DATABASE.by_code(&code).is_some()
+}
+
+/// Every country calling code the metadata knows, ascending.
+pub fn known_country_codes() -> &'static [u16] {
+    static CODES: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    CODES.get_or_init(|| {
+        let mut codes: Vec<u16> = DATABASE.iter().map(|m| m.country_code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    })
+}
+
+fn check_character(c: char) -> Result<(), ShapeError> {
+    if c.is_control() {
+        return Err(ShapeError::ControlCharacter {
+            codepoint: u32::from(c),
+        });
+    }
+    if is_invisible_or_bidi(c) {
+        return Err(ShapeError::InvisibleCharacter {
+            codepoint: u32::from(c),
+        });
+    }
+    if c.is_ascii() {
+        return Ok(());
+    }
+    if c.is_numeric() {
+        Err(ShapeError::NonAsciiDigit { found: c })
+    } else {
+        Err(ShapeError::NotAllowed { found: c })
+    }
+}
+
+/// Splits the main number from an optional extension written `x12`, `X12`, `ext 12`, `ext. 12`,
+/// `extension 12` or `#12`.
+fn split_extension(input: &str) -> Result<(&str, Option<String>), ShapeError> {
+    let Some(start) = input.find(|c: char| c.is_ascii_alphabetic() || c == '#') else {
+        return Ok((input, None));
+    };
+    let (main, rest) = input.split_at(start);
+    let lower = rest.to_ascii_lowercase();
+    let marker_len = ["extension", "ext.", "ext", "x", "#"]
+        .iter()
+        .find(|m| lower.starts_with(*m))
+        .map(|m| m.len());
+    let Some(marker_len) = marker_len else {
+        let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+        return Err(ShapeError::Letters { text: word });
+    };
+    let ext = rest[marker_len..]
+        .trim_start_matches([' ', '.', ':'])
+        .trim();
+    if ext.is_empty() {
+        return Err(ShapeError::EmptyExtension);
+    }
+    if !ext.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ShapeError::ExtensionNotDigits {
+            text: ext.to_owned(),
+        });
+    }
+    if ext.len() > MAX_EXTENSION_DIGITS {
+        return Err(ShapeError::ExtensionTooLong { digits: ext.len() });
+    }
+    Ok((main.trim_end(), Some(ext.to_owned())))
+}
+
+/// Returns whether the main part starts with `+`, and its digits; refuses anything but digits and
+/// the usual separators (space, `-`, `.`, `(`, `)`, `/`).
+fn main_digits(main: &str) -> Result<(bool, String), ShapeError> {
+    let main = main.trim();
+    if main.matches('+').count() > 1 {
+        return Err(ShapeError::MoreThanOnePlus);
+    }
+    let mut digits = String::with_capacity(main.len());
+    let mut plus = false;
+    for (i, c) in main.char_indices() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' | '.' | '(' | ')' | '/' => {}
+            '+' if i == 0 => plus = true,
+            '+' => return Err(ShapeError::MisplacedPlus),
+            other => return Err(ShapeError::NotAllowed { found: other }),
+        }
+    }
+    if digits.is_empty() {
+        return Err(if plus {
+            ShapeError::NoDigitsAfterPlus
+        } else {
+            ShapeError::Required
+        });
+    }
+    Ok((plus, digits))
+}
+
+/// Country codes are prefix-free (ITU E.164), so at most one of the 1-, 2- and 3-digit prefixes is
+/// an assigned code.
+fn split_country_code(digits: &str) -> Result<(u16, String), ShapeError> {
+    for len in 1..=3.min(digits.len()) {
+        if let Ok(code) = digits[..len].parse::<u16>()
+            && is_known_country_code(code)
+        {
+            return Ok((code, digits[len..].to_owned()));
+        }
+    }
+    Err(ShapeError::UnknownCountryCode {
+        digits: digits.chars().take(3).collect(),
+    })
+}
+
+/// Reads digits written in `region`'s national format (trunk prefix and all) with libphonenumber.
+fn national_in_region(digits: &str, region: Region) -> Result<(u16, String), ShapeError> {
+    if digits.len() > MAX_E164_DIGITS {
+        return Err(ShapeError::TooManyDigits {
+            digits: digits.len(),
+        });
+    }
+    match phonenumber::parse(Some(region.id()), digits) {
+        Ok(parsed) => Ok((parsed.code().value(), parsed.national().to_string())),
+        Err(_) => Err(ShapeError::TooShort {
+            digits: digits.len(),
+        }),
+    }
+}
+
+/// `+44 (0)20 7946 0000` is written with the UK trunk prefix; libphonenumber knows which countries
+/// have one and drops it, while keeping the leading zeros that belong to the number (Italy).
+fn strip_trunk_prefix(country_code: u16, national: String) -> String {
+    if !national.starts_with('0') {
+        return national;
+    }
+    match phonenumber::parse(None, format!("+{country_code}{national}")) {
+        Ok(parsed) if parsed.code().value() == country_code => {
+            let stripped = parsed.national().to_string();
+            if stripped.len() >= MIN_NATIONAL_DIGITS {
+                stripped
+            } else {
+                national
+            }
+        }
+        _ => national,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(input: &str) -> String {
+        match PhoneNumber::parse(input, None) {
+            Ok(n) => n.to_string(),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    #[test]
+    fn pasted_forms_normalise_to_one_canonical_form() {
+        assert_eq!(canon("+12065550100"), "+1 2065550100");
+        assert_eq!(canon("+1 (206) 555-0100"), "+1 2065550100");
+        assert_eq!(canon("+1 206-555-0100 ext. 12"), "+1 2065550100x12");
+        assert_eq!(canon("+1 2065550100X12"), "+1 2065550100x12");
+        assert_eq!(canon("  +1 2065550100x123 "), "+1 2065550100x123");
+        assert_eq!(canon("+1 (555) 010-0100"), "+1 5550100100");
+        assert_eq!(canon("+15550100100"), "+1 5550100100");
+        assert_eq!(canon("+1 555-010-0100 ext. 12"), "+1 5550100100x12");
+        assert_eq!(canon("+61 491 570 156"), "+61 491570156");
+    }
+
+    #[test]
+    fn trunk_prefix_is_dropped() {
+        assert_eq!(canon("+44 (0)20 7946 0000"), "+44 2079460000");
+    }
+
+    #[test]
+    fn shape_errors_reject_with_a_reason() {
+        let err = |s: &str| PhoneNumber::parse(s, None).unwrap_err();
+        assert_eq!(err(""), ShapeError::Required);
+        assert_eq!(err("   \t "), ShapeError::Required);
+        assert!(matches!(
+            err(&"1".repeat(10_000)),
+            ShapeError::TooLong { .. }
+        ));
+        assert!(matches!(err("+1 206abc0100"), ShapeError::Letters { .. }));
+        assert_eq!(err("++1 2065550100"), ShapeError::MoreThanOnePlus);
+        assert_eq!(err("+1 206+5550100"), ShapeError::MoreThanOnePlus);
+        assert_eq!(err("1+2065550100"), ShapeError::MisplacedPlus);
+        assert!(matches!(
+            err("+1 2065550100 ext 12a"),
+            ShapeError::ExtensionNotDigits { .. }
+        ));
+        assert!(matches!(
+            err("+999 12345678"),
+            ShapeError::UnknownCountryCode { .. }
+        ));
+        assert_eq!(err("2065550100"), ShapeError::NeedsCountry);
+        assert!(matches!(
+            err("+1 206\n5550100"),
+            ShapeError::ControlCharacter { .. }
+        ));
+        assert!(matches!(
+            err("+1 206\r5550100"),
+            ShapeError::ControlCharacter { .. }
+        ));
+        assert!(matches!(
+            err("+1 206\u{1b}5550100"),
+            ShapeError::ControlCharacter { .. }
+        ));
+        assert!(matches!(
+            err("+1 206\u{202E}5550100"),
+            ShapeError::InvisibleCharacter { .. }
+        ));
+        assert!(matches!(
+            err("+\u{FF11} 2065550100"),
+            ShapeError::NonAsciiDigit { .. }
+        ));
+        assert!(matches!(
+            err("+1 2065550100 \u{e9}"),
+            ShapeError::NotAllowed { .. }
+        ));
+        assert!(matches!(err("+1 555"), ShapeError::TooShort { .. }));
+        assert!(matches!(
+            err("+1 2065550100123456"),
+            ShapeError::TooManyDigits { .. }
+        ));
+        assert_eq!(err("+"), ShapeError::NoDigitsAfterPlus);
+        assert_eq!(err("+1 2065550100x"), ShapeError::EmptyExtension);
+    }
+
+    #[test]
+    fn national_input_needs_a_region() {
+        let us = Region::parse("US").unwrap();
+        let n = PhoneNumber::parse("(206) 555-0100", Some(us)).unwrap();
+        assert_eq!(n.to_string(), "+1 2065550100");
+        let gb = Region::parse("GB").unwrap();
+        let n = PhoneNumber::parse("020 7946 0000", Some(gb)).unwrap();
+        assert_eq!(n.to_string(), "+44 2079460000");
+    }
+
+    #[test]
+    fn canonical_parsing_is_strict() {
+        assert!(PhoneNumber::parse_canonical("+1 2065550100").is_ok());
+        assert!(PhoneNumber::parse_canonical("+1 2065550100x7").is_ok());
+        assert_eq!(
+            PhoneNumber::parse_canonical("+12065550100").unwrap_err(),
+            ShapeError::NotCanonical {
+                canonical: "+1 2065550100".into()
+            }
+        );
+    }
+
+    #[test]
+    fn masking_keeps_country_code_and_last_two_digits() {
+        let n = PhoneNumber::parse("+1 2065550100x123", None).unwrap();
+        assert_eq!(n.masked(), "+1 ********00x***");
+        let n = PhoneNumber::parse("+61 491570156", None).unwrap();
+        assert_eq!(n.masked(), "+61 *******56");
+    }
+
+    #[test]
+    fn serde_round_trips_the_canonical_string() {
+        let n = PhoneNumber::parse("+44 2079460000", None).unwrap();
+        let json = serde_json::to_string(&n).unwrap();
+        assert_eq!(json, "\"+44 2079460000\"");
+        let back: PhoneNumber = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, n);
+        assert!(serde_json::from_str::<PhoneNumber>("\"+442079460000\"").is_err());
+    }
+}

@@ -1,0 +1,16 @@
+//! phonedesk: a terminal tool for helpdesk staff who manage Entra ID phone authentication methods.
+//!
+//! Layers, each importing only the ones below it:
+//! - [`domain`]: the rules of numbers, slots, users, policy and roles (pure, no I/O);
+//! - [`store`]: the directory behind a trait, on sled (and an in-memory twin for tests);
+//! - [`tenant_file`] and [`demo`]: the import/export format, the demo tenant and the generator;
+//! - [`cli`]: the headless commands, and the entry point that starts the terminal UI.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod panic_guard;
+pub mod rng;
+pub mod store;
+pub mod tenant_file;

@@ -1,0 +1,276 @@
+//! The directory: users, their phone methods, the policy and the audit trail, behind the
+//! [`Directory`] trait in the domain's words.
+//!
+//! Every change and its audit entry commit in one transaction and are flushed before the call
+//! returns. Roles are checked here, not only in the UI.
+
+mod audit;
+mod backend;
+mod directory;
+mod memory;
+mod schema;
+mod sled_backend;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+pub use audit::AuditEntry;
+pub use backend::{Backend, TreeId, Txn, TxnError};
+pub use directory::Store;
+pub use memory::MemoryBackend;
+pub use schema::SCHEMA_VERSION;
+pub use sled_backend::SledBackend;
+
+use crate::domain::{
+    Applied, Claim, Edit, Operator, PhoneNumber, Policy, SmsSignInState, Tenant, Timestamp, Upn,
+    User,
+};
+
+/// Why a store operation did not happen. Nothing was written in any case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// No such user; `suggestions` are near matches to offer.
+    NotFound {
+        upn: String,
+        suggestions: Vec<String>,
+    },
+    /// A domain rule refused the change.
+    Rule(crate::domain::RuleError),
+    /// Input the store cannot take (not a rule of the domain, e.g. a bad import).
+    Invalid(String),
+    InUse {
+        path: String,
+    },
+    ReadOnly {
+        path: String,
+    },
+    NotADatabase {
+        path: String,
+        detail: String,
+    },
+    NewerSchema {
+        path: String,
+        found: u32,
+    },
+    Corrupt {
+        path: String,
+        detail: String,
+    },
+    Io(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotFound { upn, suggestions } => {
+                write!(f, "no user {upn}")?;
+                if !suggestions.is_empty() {
+                    write!(f, " (did you mean {}?)", suggestions.join(", "))?;
+                }
+                Ok(())
+            }
+            Self::Rule(e) => write!(f, "{e}"),
+            Self::Invalid(e) => write!(f, "{e}"),
+            Self::InUse { path } => write!(
+                f,
+                "database {path} is in use by another phonedesk; close it first"
+            ),
+            Self::ReadOnly { path } => write!(
+                f,
+                "database {path} cannot be written (read-only or no permission)"
+            ),
+            Self::NotADatabase { path, detail } => {
+                write!(f, "{path} is not a phonedesk database: {detail}")
+            }
+            Self::NewerSchema { path, found } => write!(
+                f,
+                "database {path} was written by a newer phonedesk (schema {found}, this one reads up to {SCHEMA_VERSION}); upgrade phonedesk or import an export"
+            ),
+            Self::Corrupt { path, detail } => write!(
+                f,
+                "database {path} is damaged ({detail}); move it aside and restore from an export (phonedesk import FILE)"
+            ),
+            Self::Io(e) => write!(f, "storage failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<crate::domain::RuleError> for StoreError {
+    fn from(e: crate::domain::RuleError) -> Self {
+        Self::Rule(e)
+    }
+}
+
+/// A whole directory as a tenant file carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub tenant: Tenant,
+    pub policy: Policy,
+    pub users: Vec<User>,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub users: usize,
+    pub replaced: usize,
+}
+
+/// A mobile method's SMS sign-in state with the reason shown to operators.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmsStatus {
+    pub state: SmsSignInState,
+    pub reason: String,
+}
+
+/// The directory in the domain's words.
+pub trait Directory: Send + Sync {
+    /// Where the data lives (a path, or "(in memory)").
+    fn location(&self) -> String;
+    fn tenant(&self) -> Result<Tenant, StoreError>;
+    fn policy(&self) -> Result<Policy, StoreError>;
+    fn user_count(&self) -> Result<usize, StoreError>;
+    fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.user_count()? == 0)
+    }
+    /// One user, or `NotFound` with near matches.
+    fn user(&self, upn: &str) -> Result<User, StoreError>;
+    /// Every user in UPN order.
+    fn for_each_user(&self, visit: &mut dyn FnMut(User)) -> Result<(), StoreError>;
+    /// SMS sign-in claims on one number.
+    fn claims_on(&self, number: &PhoneNumber) -> Result<Vec<Claim>, StoreError>;
+    /// The SMS sign-in state of the user's mobile method with its reason, if they have a mobile.
+    fn sms_status(&self, user: &User) -> Result<Option<SmsStatus>, StoreError> {
+        let Some(mobile) = user.method(crate::domain::PhoneType::Mobile) else {
+            return Ok(None);
+        };
+        let claims = self.claims_on(&mobile.phone_number)?;
+        let (state, reason) =
+            crate::domain::rules::sms_sign_in_state(user, mobile, &self.policy()?, &claims);
+        Ok(Some(SmsStatus { state, reason }))
+    }
+    /// Every SMS sign-in claim, by number (for building a search index in one pass).
+    fn all_claims(&self) -> Result<HashMap<PhoneNumber, Vec<Claim>>, StoreError>;
+    /// Applies an operator's edit under the domain rules; commits the user, the SMS sign-in claims
+    /// and the audit entry together, flushed.
+    fn edit(&self, operator: &Operator, upn: &str, edit: &Edit) -> Result<Applied, StoreError>;
+    /// Records that `operator` revealed `upn`'s authentication numbers, and returns the user.
+    /// Refused (and not recorded) when the role does not cover the user.
+    fn reveal(&self, operator: &Operator, upn: &str, context: &str) -> Result<User, StoreError>;
+    /// Records an event that is not an edit (an export that revealed numbers, a cleared
+    /// challenge); `seq` is assigned here.
+    fn record(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    /// Audit entries, newest first, for one user or everyone.
+    fn audit(&self, upn: Option<&Upn>, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;
+    /// Replaces the whole directory (tenant, policy, users) in one transaction.
+    fn import(
+        &self,
+        operator: &Operator,
+        snapshot: &Snapshot,
+        replace: bool,
+    ) -> Result<ImportSummary, StoreError>;
+    /// The whole directory, users in UPN order.
+    fn export(&self) -> Result<Snapshot, StoreError>;
+    /// The current time as the store stamps it.
+    fn now(&self) -> Timestamp;
+    /// The raw key-value seam, for the simulator's and the wizard's own trees.
+    fn backend(&self) -> &dyn DynBackend;
+}
+
+/// The object-safe part of [`Backend`], for layers that keep their own trees.
+pub trait DynBackend: Send + Sync {
+    fn get(&self, tree: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+    fn scan(
+        &self,
+        tree: TreeId,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError>;
+    fn scan_rev(
+        &self,
+        tree: TreeId,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError>;
+    /// Runs `work` all-or-nothing and flushed. Use [`transact`] for a typed result.
+    fn transact_dyn(
+        &self,
+        work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
+    ) -> Result<(), StoreError>;
+}
+
+/// Runs `work` in one flushed transaction on a [`DynBackend`] and returns its value. `work` may run
+/// more than once (sled retries on conflict); the value of the run that committed is returned.
+pub fn transact<T>(
+    backend: &dyn DynBackend,
+    work: impl Fn(&dyn Txn) -> Result<T, TxnError>,
+) -> Result<T, StoreError> {
+    let out = std::cell::RefCell::new(None);
+    backend.transact_dyn(&|txn| {
+        let value = work(txn)?;
+        *out.borrow_mut() = Some(value);
+        Ok(())
+    })?;
+    out.into_inner()
+        .ok_or_else(|| StoreError::Io("transaction produced no result".into()))
+}
+
+impl<B: Backend> DynBackend for B {
+    fn get(&self, tree: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Backend::get(self, tree, key)
+    }
+
+    fn scan(
+        &self,
+        tree: TreeId,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError> {
+        Backend::scan(self, tree, prefix, visit)
+    }
+
+    fn scan_rev(
+        &self,
+        tree: TreeId,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError> {
+        Backend::scan_rev(self, tree, prefix, visit)
+    }
+
+    fn transact_dyn(
+        &self,
+        work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
+    ) -> Result<(), StoreError> {
+        Backend::transact(self, work)
+    }
+}
+
+/// Where time comes from: the wall clock in the app, a fixed or virtual clock in tests and demos.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+}
+
+/// The wall clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// Opens the sled database at `path`, checking its schema version.
+pub fn open_sled(path: &Path, clock: Arc<dyn Clock>) -> Result<Store<SledBackend>, StoreError> {
+    let backend = SledBackend::open(path)?;
+    Store::new(backend, clock)
+}
+
+/// A fresh in-memory directory, for tests.
+pub fn open_memory(clock: Arc<dyn Clock>) -> Result<Store<MemoryBackend>, StoreError> {
+    Store::new(MemoryBackend::new(), clock)
+}

@@ -1,0 +1,52 @@
+//! The audit trail: who did what to whom, when, with numbers masked.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{PhoneType, Role, Timestamp, User};
+
+/// One audited event. Numbers in `before`/`after` are always masked; codes never appear.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub seq: u64,
+    pub at: Timestamp,
+    pub operator: String,
+    pub role: Role,
+    /// A dotted action name such as `phone.add` or `numbers.reveal`.
+    pub action: String,
+    pub target: Option<String>,
+    pub slot: Option<PhoneType>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The masked state of what an action touches, for the before/after columns.
+pub fn describe_state(user: &User, action: &str, slot: Option<PhoneType>) -> Option<String> {
+    if action.starts_with("phone.") {
+        let slot = slot?;
+        return Some(
+            user.method(slot)
+                .map_or_else(|| "(none)".to_owned(), |m| m.phone_number.masked()),
+        );
+    }
+    if action.starts_with("smsSignIn.") {
+        let enabled = user
+            .method(PhoneType::Mobile)
+            .is_some_and(|m| m.sms_sign_in_enabled);
+        return Some(if enabled { "enabled" } else { "disabled" }.to_owned());
+    }
+    if action.starts_with("defaultMethod.") {
+        return Some(
+            user.default_mfa_method
+                .map_or_else(|| "(none)".to_owned(), |m| m.as_str().to_owned()),
+        );
+    }
+    if action.starts_with("user.") {
+        return Some(match &user.block {
+            Some(b) => format!("blocked ({})", b.kind.as_str()),
+            None => "not blocked".to_owned(),
+        });
+    }
+    None
+}

@@ -1,0 +1,452 @@
+//! Reading a tenant file: syntax first, then every field of every user, then the rules that span
+//! fields (slots, defaults, duplicates). All problems are collected; any problem means no import.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::fields::{Fields, index, join};
+use super::{Problem, VERSION};
+use crate::domain::user::{MAX_DISPLAY_NAME_CHARS, User, UserType};
+use crate::domain::{
+    Block, BlockKind, DefaultMethod, PhoneMethod, PhoneNumber, PhoneType, Policy, Region, Tenant,
+    Timestamp, Upn,
+};
+use crate::store::Snapshot;
+
+/// The longest directory (public) phone text accepted.
+const MAX_DIRECTORY_PHONE_CHARS: usize = 64;
+
+const TOP_KEYS: &[&str] = &["version", "tenant", "policy", "users"];
+const TENANT_KEYS: &[&str] = &["name", "domain"];
+const POLICY_KEYS: &[&str] = &["smsSignInGroups", "officePhoneAllowed"];
+const USER_KEYS: &[&str] = &[
+    "userPrincipalName",
+    "displayName",
+    "userType",
+    "usageLocation",
+    "groups",
+    "roles",
+    "mobilePhone",
+    "businessPhones",
+    "blocked",
+    "block",
+    "defaultMfaMethod",
+    "phoneMethods",
+];
+const BLOCK_KEYS: &[&str] = &["kind", "reason", "since", "until"];
+const METHOD_KEYS: &[&str] = &[
+    "id",
+    "phoneType",
+    "phoneNumber",
+    "smsSignInEnabled",
+    "smsSignInSince",
+    "smsSignInState",
+];
+
+/// Parses and checks a whole tenant file. `now` stamps blocks and SMS sign-in claims the file
+/// does not date.
+pub fn parse(bytes: &[u8], now: Timestamp) -> Result<Snapshot, Vec<Problem>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        vec![Problem {
+            path: String::new(),
+            message: format!(
+                "the file is not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        }]
+    })?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        vec![Problem {
+            path: String::new(),
+            message: format!("not valid JSON: {e}"),
+        }]
+    })?;
+    let mut fields = Fields::default();
+    let snapshot = read_top(&mut fields, &value, now);
+    match snapshot {
+        Some(s) if fields.problems.is_empty() => Ok(s),
+        _ => Err(fields.problems),
+    }
+}
+
+fn read_top(f: &mut Fields, value: &Value, now: Timestamp) -> Option<Snapshot> {
+    let top = f.object(value, "(top level)")?;
+    f.only_keys(top, "", TOP_KEYS);
+    match top.get("version") {
+        Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|v| v > VERSION) => f.problem(
+            "version",
+            format!("version {n} is newer than this phonedesk reads ({VERSION})"),
+        ),
+        Some(other) => f.problem("version", format!("expected {VERSION}, found {other}")),
+        None => f.problem("version", "required"),
+    }
+    let tenant = match top.get("tenant") {
+        Some(v) => read_tenant(f, v),
+        None => {
+            f.problem("tenant", "required");
+            None
+        }
+    };
+    let policy = match top.get("policy") {
+        Some(v) => read_policy(f, v),
+        None => Some(Policy::default()),
+    };
+    let users = match top.get("users") {
+        Some(Value::Array(items)) => read_users(f, items, policy.as_ref(), now),
+        Some(_) => {
+            f.problem("users", "expected an array of users");
+            Vec::new()
+        }
+        None => {
+            f.problem("users", "required");
+            Vec::new()
+        }
+    };
+    Some(Snapshot {
+        tenant: tenant?,
+        policy: policy?,
+        users,
+    })
+}
+
+fn read_tenant(f: &mut Fields, value: &Value) -> Option<Tenant> {
+    let obj = f.object(value, "tenant")?;
+    f.only_keys(obj, "tenant", TENANT_KEYS);
+    let name = f.string(obj, "tenant", "name");
+    let domain = f.string(obj, "tenant", "domain");
+    if name.is_some_and(|n| n.trim().is_empty()) {
+        f.problem("tenant.name", "must not be empty");
+    }
+    Some(Tenant {
+        name: name?.trim().to_owned(),
+        domain: domain?.trim().to_owned(),
+    })
+}
+
+fn read_policy(f: &mut Fields, value: &Value) -> Option<Policy> {
+    let obj = f.object(value, "policy")?;
+    f.only_keys(obj, "policy", POLICY_KEYS);
+    Some(Policy {
+        sms_sign_in_groups: f.strings(obj, "policy", "smsSignInGroups"),
+        office_phone_allowed: f.bool(obj, "policy", "officePhoneAllowed", true),
+    })
+}
+
+fn read_users(
+    f: &mut Fields,
+    items: &[Value],
+    policy: Option<&Policy>,
+    now: Timestamp,
+) -> Vec<User> {
+    let mut users = Vec::with_capacity(items.len());
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let path = index("users", i);
+        let Some(user) = read_user(f, item, &path, policy, now) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(user.upn().key(), i) {
+            f.problem(
+                &join(&path, "userPrincipalName"),
+                format!("duplicate of users[{first}] (user principal names ignore case)"),
+            );
+        }
+        users.push(user);
+    }
+    users
+}
+
+fn read_user(
+    f: &mut Fields,
+    value: &Value,
+    path: &str,
+    policy: Option<&Policy>,
+    now: Timestamp,
+) -> Option<User> {
+    let obj = f.object(value, path)?;
+    f.only_keys(obj, path, USER_KEYS);
+    let upn = f
+        .string(obj, path, "userPrincipalName")
+        .and_then(|s| match Upn::parse(s) {
+            Ok(upn) => Some(upn),
+            Err(e) => {
+                f.problem(&join(path, "userPrincipalName"), e);
+                None
+            }
+        });
+    let display_name = f.string(obj, path, "displayName").and_then(|s| {
+        let name_path = join(path, "displayName");
+        if s.trim().is_empty() {
+            f.problem(&name_path, "must not be empty");
+            None
+        } else if s.chars().count() > MAX_DISPLAY_NAME_CHARS {
+            f.problem(
+                &name_path,
+                format!("longer than {MAX_DISPLAY_NAME_CHARS} characters"),
+            );
+            None
+        } else {
+            Some(s.to_owned())
+        }
+    });
+    let user_type = match f.opt_string(obj, path, "userType") {
+        None | Some("member") => UserType::Member,
+        Some("guest") => UserType::Guest,
+        Some(other) => {
+            f.problem(
+                &join(path, "userType"),
+                format!("\"{other}\" is not member or guest"),
+            );
+            UserType::Member
+        }
+    };
+    let usage_location =
+        f.opt_string(obj, path, "usageLocation")
+            .and_then(|s| match Region::parse(s) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    f.problem(&join(path, "usageLocation"), e.to_string());
+                    None
+                }
+            });
+    let groups = f.strings(obj, path, "groups");
+    let roles = f.strings(obj, path, "roles");
+    let mobile_phone = f
+        .opt_string(obj, path, "mobilePhone")
+        .and_then(|s| directory_phone(f, &join(path, "mobilePhone"), s));
+    let business_phones: Vec<String> = f
+        .strings(obj, path, "businessPhones")
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, s)| directory_phone(f, &index(&join(path, "businessPhones"), i), &s))
+        .collect();
+    if business_phones.len() > 1 {
+        f.problem(
+            &join(path, "businessPhones"),
+            "at most one business phone (as in Entra)",
+        );
+    }
+    let blocked = f.bool(obj, path, "blocked", false);
+    let block = read_block(f, obj, path, blocked, now);
+    let methods = read_methods(f, obj, path, policy, now);
+    let default_mfa_method = f.opt_string(obj, path, "defaultMfaMethod").and_then(|s| {
+        match s.parse::<DefaultMethod>() {
+            Ok(m) if DefaultMethod::ALL.iter().any(|d| d.as_str() == s) => Some(m),
+            _ => {
+                f.problem(
+                    &join(path, "defaultMfaMethod"),
+                    format!("\"{s}\" is not sms, voiceMobile, voiceAlternateMobile or voiceOffice"),
+                );
+                None
+            }
+        }
+    });
+    if let Some(method) = default_mfa_method
+        && !methods.iter().any(|m| m.phone_type == method.slot())
+    {
+        f.problem(
+            &join(path, "defaultMfaMethod"),
+            format!(
+                "{method} needs a {} phone, and none is registered",
+                method.slot()
+            ),
+        );
+    }
+    let mut user = User::new(upn?, display_name?);
+    user.user_type = user_type;
+    user.usage_location = usage_location;
+    user.groups = groups;
+    user.roles = roles;
+    user.mobile_phone = mobile_phone;
+    user.business_phones = business_phones;
+    user.block = block;
+    user.default_mfa_method = default_mfa_method;
+    user.phone_methods = methods;
+    Some(user)
+}
+
+/// Directory phones are public contact text in any format; they only need to be printable.
+fn directory_phone(f: &mut Fields, path: &str, text: &str) -> Option<String> {
+    if text.chars().count() > MAX_DIRECTORY_PHONE_CHARS {
+        f.problem(
+            path,
+            format!("longer than {MAX_DIRECTORY_PHONE_CHARS} characters"),
+        );
+        return None;
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() || crate::domain::phone::is_invisible_or_bidi(c))
+    {
+        f.problem(path, "contains control or invisible characters");
+        return None;
+    }
+    let trimmed = text.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+fn timestamp(f: &mut Fields, path: &str, text: Option<&str>) -> Option<Timestamp> {
+    text.and_then(|s| match s.parse() {
+        Ok(t) => Some(t),
+        Err(e) => {
+            f.problem(path, format!("{e}"));
+            None
+        }
+    })
+}
+
+fn read_block(
+    f: &mut Fields,
+    obj: &Map<String, Value>,
+    path: &str,
+    blocked: bool,
+    now: Timestamp,
+) -> Option<Block> {
+    let block_path = join(path, "block");
+    let Some(value) = obj.get("block").filter(|v| !v.is_null()) else {
+        return blocked.then(|| Block {
+            kind: BlockKind::Admin,
+            reason: "blocked in the imported tenant file".into(),
+            since: now,
+            until: None,
+        });
+    };
+    if !blocked {
+        f.problem(&block_path, "a block is given but \"blocked\" is not true");
+        return None;
+    }
+    let b = f.object(value, &block_path)?;
+    f.only_keys(b, &block_path, BLOCK_KEYS);
+    let kind = match f.string(b, &block_path, "kind") {
+        Some("admin") => Some(BlockKind::Admin),
+        Some("fraudReport") => Some(BlockKind::FraudReport),
+        Some(other) => {
+            f.problem(
+                &join(&block_path, "kind"),
+                format!("\"{other}\" is not admin or fraudReport"),
+            );
+            None
+        }
+        None => None,
+    };
+    let reason = f.string(b, &block_path, "reason").map(str::to_owned);
+    let since_text = f.string(b, &block_path, "since");
+    let since = timestamp(f, &join(&block_path, "since"), since_text);
+    let until_text = f.opt_string(b, &block_path, "until");
+    let until = timestamp(f, &join(&block_path, "until"), until_text);
+    Some(Block {
+        kind: kind?,
+        reason: reason?,
+        since: since?,
+        until,
+    })
+}
+
+fn read_methods(
+    f: &mut Fields,
+    obj: &Map<String, Value>,
+    path: &str,
+    policy: Option<&Policy>,
+    now: Timestamp,
+) -> Vec<PhoneMethod> {
+    let list_path = join(path, "phoneMethods");
+    let items = f.array(obj, path, "phoneMethods");
+    if items.len() > PhoneType::ALL.len() {
+        f.problem(&list_path, "at most three methods (one per slot)");
+    }
+    let mut methods: Vec<PhoneMethod> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let item_path = index(&list_path, i);
+        let Some(method) = read_method(f, item, &item_path, policy, now) else {
+            continue;
+        };
+        if methods.iter().any(|m| m.phone_type == method.phone_type) {
+            f.problem(
+                &join(&item_path, "phoneType"),
+                format!("a second {} phone; one number per slot", method.phone_type),
+            );
+            continue;
+        }
+        methods.push(method);
+    }
+    let has = |slot| methods.iter().any(|m| m.phone_type == slot);
+    if has(PhoneType::AlternateMobile) && !has(PhoneType::Mobile) {
+        f.problem(
+            &list_path,
+            "an alternateMobile phone needs a mobile phone (add a mobile phone first)",
+        );
+    }
+    methods.sort_by_key(|m| m.phone_type);
+    methods
+}
+
+fn read_method(
+    f: &mut Fields,
+    value: &Value,
+    path: &str,
+    policy: Option<&Policy>,
+    now: Timestamp,
+) -> Option<PhoneMethod> {
+    let obj = f.object(value, path)?;
+    f.only_keys(obj, path, METHOD_KEYS);
+    // `id` and `smsSignInState` are read-only: exported for people, ignored on import.
+    let phone_type = f.string(obj, path, "phoneType").and_then(|s| match s {
+        "mobile" => Some(PhoneType::Mobile),
+        "alternateMobile" => Some(PhoneType::AlternateMobile),
+        "office" => Some(PhoneType::Office),
+        other => {
+            f.problem(
+                &join(path, "phoneType"),
+                format!("\"{other}\" is not mobile, alternateMobile or office"),
+            );
+            None
+        }
+    });
+    let number_path = join(path, "phoneNumber");
+    let number = f.string(obj, path, "phoneNumber").and_then(|s| {
+        if s.contains('*') {
+            f.problem(
+                &number_path,
+                "the number is masked; import a backup made with `export --reveal`",
+            );
+            return None;
+        }
+        match PhoneNumber::parse_canonical(s) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                f.problem(&number_path, e.to_string());
+                None
+            }
+        }
+    });
+    let enabled = f.bool(obj, path, "smsSignInEnabled", false);
+    let since_text = f.opt_string(obj, path, "smsSignInSince");
+    let since = timestamp(f, &join(path, "smsSignInSince"), since_text);
+    let (phone_type, number) = (phone_type?, number?);
+    if number.extension().is_some() && !phone_type.allows_extension() {
+        f.problem(
+            &number_path,
+            format!("extensions are only meaningful for office phones, not for {phone_type}"),
+        );
+    }
+    if phone_type == PhoneType::Office && policy.is_some_and(|p| !p.office_phone_allowed) {
+        f.problem(
+            &join(path, "phoneType"),
+            "the policy does not allow office phones (officePhoneAllowed is false)",
+        );
+    }
+    if enabled && phone_type != PhoneType::Mobile {
+        f.problem(
+            &join(path, "smsSignInEnabled"),
+            "only the mobile slot can be enabled for SMS sign-in",
+        );
+    }
+    Some(PhoneMethod {
+        phone_type,
+        phone_number: number,
+        sms_sign_in_enabled: enabled,
+        sms_sign_in_since: enabled.then(|| since.unwrap_or(now)),
+    })
+}
