@@ -509,3 +509,9 @@ pub fn mobile_after(user: &User, edit: &Edit) -> Option<PhoneNumber> {
             .map(|m| m.phone_number.without_extension()),
     }
 }
+
+/// Whether a user registering their own security info may set this slot. The office phone is set
+/// by an administrator only (DOMAIN.md §1); users manage their mobile and alternate numbers.
+pub fn self_service_may_register(slot: PhoneType) -> bool {
+    slot != PhoneType::Office
+}

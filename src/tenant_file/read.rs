@@ -357,21 +357,24 @@ fn read_methods(
         f.problem(&list_path, "at most three methods (one per slot)");
     }
     let mut methods: Vec<PhoneMethod> = Vec::new();
+    let mut slots_seen: Vec<PhoneType> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let item_path = index(&list_path, i);
-        let Some(method) = read_method(f, item, &item_path, policy, now) else {
-            continue;
-        };
-        if methods.iter().any(|m| m.phone_type == method.phone_type) {
-            f.problem(
-                &join(&item_path, "phoneType"),
-                format!("a second {} phone; one number per slot", method.phone_type),
-            );
-            continue;
+        let (slot, method) = read_method(f, item, &item_path, policy, now);
+        // Duplicate slots are reported even when the number itself has a problem.
+        if let Some(slot) = slot {
+            if slots_seen.contains(&slot) {
+                f.problem(
+                    &join(&item_path, "phoneType"),
+                    format!("a second {slot} phone; one number per slot"),
+                );
+                continue;
+            }
+            slots_seen.push(slot);
         }
-        methods.push(method);
+        methods.extend(method);
     }
-    let has = |slot| methods.iter().any(|m| m.phone_type == slot);
+    let has = |slot| slots_seen.contains(&slot);
     if has(PhoneType::AlternateMobile) && !has(PhoneType::Mobile) {
         f.problem(
             &list_path,
@@ -388,8 +391,10 @@ fn read_method(
     path: &str,
     policy: Option<&Policy>,
     now: Timestamp,
-) -> Option<PhoneMethod> {
-    let obj = f.object(value, path)?;
+) -> (Option<PhoneType>, Option<PhoneMethod>) {
+    let Some(obj) = f.object(value, path) else {
+        return (None, None);
+    };
     f.only_keys(obj, path, METHOD_KEYS);
     // `id` and `smsSignInState` are read-only: exported for people, ignored on import.
     let phone_type = f.string(obj, path, "phoneType").and_then(|s| match s {
@@ -424,7 +429,9 @@ fn read_method(
     let enabled = f.bool(obj, path, "smsSignInEnabled", false);
     let since_text = f.opt_string(obj, path, "smsSignInSince");
     let since = timestamp(f, &join(path, "smsSignInSince"), since_text);
-    let (phone_type, number) = (phone_type?, number?);
+    let (Some(phone_type), Some(number)) = (phone_type, number) else {
+        return (phone_type, None);
+    };
     if number.extension().is_some() && !phone_type.allows_extension() {
         f.problem(
             &number_path,
@@ -443,10 +450,11 @@ fn read_method(
             "only the mobile slot can be enabled for SMS sign-in",
         );
     }
-    Some(PhoneMethod {
+    let method = PhoneMethod {
         phone_type,
         phone_number: number,
         sms_sign_in_enabled: enabled,
         sms_sign_in_since: enabled.then(|| since.unwrap_or(now)),
-    })
+    };
+    (Some(phone_type), Some(method))
 }
