@@ -130,7 +130,8 @@ pub enum Command {
 pub enum UserCommand {
     /// Search by display name, UPN or any part of a phone number, in any format
     Search {
-        /// Text to look for (empty lists everyone)
+        /// Text to look for (empty lists everyone); filters: is:blocked is:ready is:nomethods
+        /// is:admin is:guest
         query: Option<String>,
         #[arg(long, default_value_t = 50)]
         limit: usize,
@@ -233,7 +234,7 @@ pub enum DemoCommand {
 
 /// Parses the arguments and runs the command. Returns the process exit code.
 pub fn main() -> ExitCode {
-    crate::panic_guard::install(restore_nothing);
+    crate::panic_guard::install(crate::tui::terminal::restore);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -251,13 +252,11 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn restore_nothing() {}
-
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Outcome {
     let operator = config::operator(cli.operator.clone(), cli.role).map_err(Failure::usage)?;
     let Some(command) = cli.command else {
-        return crate::cli::start_ui(cli.db, &operator);
+        return start_ui(cli.db, &operator);
     };
     // Commands that need no database.
     match &command {
@@ -358,9 +357,17 @@ pub fn open_store(db: Option<PathBuf>) -> Result<store::Store<store::SledBackend
     Ok(store::open_sled(&path, Arc::new(SystemClock))?)
 }
 
-/// Until the terminal UI exists, running without a command prints the help.
-fn start_ui(_db: Option<PathBuf>, _operator: &Operator) -> Outcome {
-    use clap::CommandFactory;
-    let _ = Cli::command().print_help();
-    Ok(())
+/// Opens the database, seeds it on first run, and hands over to the terminal UI.
+fn start_ui(db: Option<PathBuf>, operator: &Operator) -> Outcome {
+    if let Some(why) = crate::tui::terminal::refusal() {
+        return Err(Failure::refused(why));
+    }
+    let store = open_store(db)?;
+    crate::demo::seed_if_empty(&store, operator)?;
+    let store: Arc<dyn Directory> = Arc::new(store);
+    match crate::tui::run(store, operator.clone()) {
+        Ok(0) => Ok(()),
+        Ok(code) => std::process::exit(i32::from(code)),
+        Err(why) => Err(Failure::refused(why)),
+    }
 }

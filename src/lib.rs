@@ -14,3 +14,4 @@ pub mod panic_guard;
 pub mod rng;
 pub mod store;
 pub mod tenant_file;
+pub mod tui;

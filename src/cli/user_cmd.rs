@@ -32,12 +32,14 @@ pub fn search(store: &dyn Directory, query: &str, limit: usize, json: bool) -> O
     let mut users = Vec::new();
     store.for_each_user(&mut |u| users.push(u))?;
     let index = SearchIndex::build(users, &store.policy()?, &store.all_claims()?, store.now());
-    let hits = index
-        .search(&Query::new(query), None, &|| false)
-        .unwrap_or_else(|| crate::domain::search::Hits {
-            query: Query::new(query),
-            rows: Vec::new(),
-        });
+    let query = Query::parse(query);
+    let hits =
+        index
+            .search(&query, None, &|| false)
+            .unwrap_or_else(|| crate::domain::search::Hits {
+                query,
+                rows: Vec::new(),
+            });
     let rows: Vec<SearchRow<'_>> = hits
         .rows
         .iter()

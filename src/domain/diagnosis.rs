@@ -26,7 +26,8 @@ pub enum FindingKind {
     ServiceNumber,
 }
 
-/// One error or warning, with the correction that fixes it when there is one.
+/// One error or warning, with the correction that fixes it when there is one. Messages never
+/// contain the number itself, so they can be shown while the number is masked.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct Finding {
     #[serde(rename = "code")]
@@ -158,7 +159,7 @@ fn country_mismatch(number: &PhoneNumber, home: Option<Region>) -> Option<Findin
     if let Some(at_home) = is_valid_number(home_code, number.national()) {
         finding
             .message
-            .push_str(&format!("; as a {home} number it would be {at_home}"));
+            .push_str(&format!("; the same digits are a valid {home} number"));
         finding.suggestion = Some(with_extension(at_home, number));
     }
     Some(finding)
@@ -170,13 +171,12 @@ fn invalid_number(number: &PhoneNumber, home: Option<Region>) -> Finding {
     let code = number.country_code();
     let national = number.national();
     let mut message = format!(
-        "{} has the right shape but is not a valid number for +{code} ({})",
-        number.without_extension(),
+        "right shape, but not a valid number for +{code} ({})",
         region_name(code)
     );
     let suggestion = suggest_correction(code, national, home);
-    if let Some((fixed, why)) = &suggestion {
-        message.push_str(&format!("; {why}: {fixed}"));
+    if let Some((_, why)) = &suggestion {
+        message.push_str(&format!("; {why}"));
     }
     Finding {
         kind: FindingKind::InvalidNumber,

@@ -396,7 +396,7 @@ fn set_sms_sign_in(user: &mut User, enabled: bool, ctx: &EditContext<'_>) -> Res
 pub fn sms_blocker(number: &PhoneNumber) -> Option<String> {
     let found: Diagnosis = diagnosis::diagnose(number, None, None);
     if !found.valid {
-        return Some(format!("{number} is not a valid number"));
+        return Some("the number is not valid".to_owned());
     }
     if !found.number_type.can_receive_sms() {
         return Some(format!("it is a {} number", found.number_type.describe()));

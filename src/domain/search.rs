@@ -157,11 +157,122 @@ pub struct Query {
     pub filters: Filters,
 }
 
+/// A filter as typed in a search box: `is:blocked`, `is:ready`, `is:nomethods`, `is:admin`,
+/// `is:guest`. Filters live in the text itself, so the CLI and the TUI share one syntax and a
+/// filter is always visible where the operator types.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Filter {
+    Blocked,
+    SmsReady,
+    NoMethods,
+    Admins,
+    Guests,
+}
+
+impl Filter {
+    pub const ALL: [Self; 5] = [
+        Self::Blocked,
+        Self::SmsReady,
+        Self::NoMethods,
+        Self::Admins,
+        Self::Guests,
+    ];
+
+    /// The token that turns this filter on.
+    pub fn token(self) -> &'static str {
+        match self {
+            Self::Blocked => "is:blocked",
+            Self::SmsReady => "is:ready",
+            Self::NoMethods => "is:nomethods",
+            Self::Admins => "is:admin",
+            Self::Guests => "is:guest",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Blocked => "blocked",
+            Self::SmsReady => "SMS sign-in ready",
+            Self::NoMethods => "no methods",
+            Self::Admins => "admins",
+            Self::Guests => "guests",
+        }
+    }
+
+    fn from_token(token: &str) -> Option<Self> {
+        match token.to_ascii_lowercase().as_str() {
+            "is:blocked" => Some(Self::Blocked),
+            "is:ready" | "is:sms-ready" => Some(Self::SmsReady),
+            "is:nomethods" | "is:no-methods" => Some(Self::NoMethods),
+            "is:admin" | "is:admins" => Some(Self::Admins),
+            "is:guest" | "is:guests" => Some(Self::Guests),
+            _ => None,
+        }
+    }
+
+    fn set(self, filters: &mut Filters) {
+        match self {
+            Self::Blocked => filters.blocked = true,
+            Self::SmsReady => filters.sms_ready = true,
+            Self::NoMethods => filters.no_methods = true,
+            Self::Admins => filters.admins = true,
+            Self::Guests => filters.guests = true,
+        }
+    }
+
+    pub fn is_on(self, filters: Filters) -> bool {
+        match self {
+            Self::Blocked => filters.blocked,
+            Self::SmsReady => filters.sms_ready,
+            Self::NoMethods => filters.no_methods,
+            Self::Admins => filters.admins,
+            Self::Guests => filters.guests,
+        }
+    }
+
+    /// `input` with this filter's token added, or removed if it was there.
+    pub fn toggle_in(self, input: &str) -> String {
+        let mut kept = Vec::new();
+        let mut found = false;
+        for word in input.split_whitespace() {
+            if Self::from_token(word) == Some(self) {
+                found = true;
+            } else {
+                kept.push(word);
+            }
+        }
+        if !found {
+            kept.push(self.token());
+        }
+        let mut out = kept.join(" ");
+        if !out.is_empty() && !found {
+            out.push(' ');
+        }
+        out
+    }
+}
+
 impl Query {
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
             filters: Filters::default(),
+        }
+    }
+
+    /// Reads a search box: `is:` tokens become filters, the rest is the text to match.
+    pub fn parse(input: &str) -> Self {
+        let mut filters = Filters::default();
+        let mut words = Vec::new();
+        for word in input.split_whitespace() {
+            match Filter::from_token(word) {
+                Some(filter) => filter.set(&mut filters),
+                None => words.push(word),
+            }
+        }
+        Self {
+            text: words.join(" "),
+            filters,
         }
     }
 
@@ -228,10 +339,17 @@ impl SearchIndex {
         claims: &HashMap<PhoneNumber, Vec<Claim>>,
         now: Timestamp,
     ) -> Self {
-        let mut index = Self::default();
-        for user in users {
-            index.entries.push(entry_for(&user, policy, claims, now));
-        }
+        Self::from_entries(
+            users
+                .into_iter()
+                .map(|user| entry_for(&user, policy, claims, now))
+                .collect(),
+        )
+    }
+
+    /// An index of ready-made entries, sorted for display.
+    pub fn from_entries(entries: Vec<Entry>) -> Self {
+        let mut index = Self { entries };
         index.sort();
         index
     }
@@ -411,6 +529,15 @@ mod tests {
         assert_eq!(names(&index, "+61 491"), ["Alex Wilber"]);
         assert_eq!(names(&index, "").len(), 3);
         assert!(names(&index, "nobody").is_empty());
+    }
+
+    #[test]
+    fn is_tokens_become_filters() {
+        let q = Query::parse("kim is:blocked IS:guest");
+        assert_eq!(q.text, "kim");
+        assert!(q.filters.blocked && q.filters.guests && !q.filters.admins);
+        assert_eq!(Filter::Admins.toggle_in("kim"), "kim is:admin ");
+        assert_eq!(Filter::Admins.toggle_in("kim is:admin "), "kim");
     }
 
     #[test]

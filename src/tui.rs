@@ -1,0 +1,60 @@
+//! The terminal UI: a shell with a title bar, panes (1 Lookup, 2 Methods), a footer of key hints
+//! and a status line. See `app` for state and input, `view` for drawing, `event_loop` for the
+//! serve loop and `terminal` for restoring the terminal on every exit path.
+
+pub mod app;
+pub mod event_loop;
+pub mod keymap;
+pub mod panes;
+pub mod search;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+pub mod widgets;
+
+use std::sync::Arc;
+
+use crate::domain::Operator;
+use crate::store::Directory;
+
+/// Reads the user's keymap file, if any: `(text, problem)`.
+fn user_keymap() -> (Option<String>, Option<String>) {
+    let Some(path) = crate::config::config_dir().map(|d| d.join("keymap.toml")) else {
+        return (None, None);
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => (Some(text), None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
+        Err(e) => (None, Some(format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+/// The keymap and theme the UI starts with, and any problem loading them.
+pub fn startup() -> app::Startup {
+    let (text, read_problem) = user_keymap();
+    let (keymap, parse_problem) = keymap::Keymap::with_user_file(text.as_deref());
+    app::Startup {
+        keymap,
+        keymap_problem: read_problem.or(parse_problem),
+        theme: theme::Theme::from_env(),
+    }
+}
+
+/// Runs the UI to the end. Returns the process exit code.
+pub fn run(store: Arc<dyn Directory>, operator: Operator) -> Result<u8, String> {
+    if let Some(why) = terminal::refusal() {
+        return Err(why);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    let exit = runtime
+        .block_on(event_loop::serve(store, operator, startup()))
+        .map_err(|e| format!("terminal error: {e}"))?;
+    match exit {
+        event_loop::Exit::Quit => Ok(0),
+        event_loop::Exit::Signal(code) => Ok(code),
+        event_loop::Exit::Fatal(why) => Err(why),
+    }
+}

@@ -1,0 +1,4 @@
+//! The panes of the shell, one file each.
+
+pub mod lookup;
+pub mod methods;

@@ -1,0 +1,190 @@
+//! Search off the UI thread.
+//!
+//! One worker thread owns the scanning: it builds the index once (so the first frame does not
+//! wait for a large directory), then answers queries. Each query carries a generation number; a
+//! newer keystroke bumps the generation, the worker skips queued queries that are already stale
+//! and abandons a scan in progress, and the UI drops any answer that is not for the latest
+//! generation. Typing never waits for a search.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::domain::PhoneType;
+use crate::domain::search::{Entry, Hits, Query, SearchIndex, entry_for};
+use crate::store::Directory;
+
+/// What the worker reports back to the UI loop.
+#[derive(Debug)]
+pub enum WorkerMsg {
+    IndexReady { users: usize, took: Duration },
+    IndexFailed(String),
+    Results { generation: u64, hits: Hits },
+}
+
+enum Job {
+    Build,
+    Search {
+        generation: u64,
+        query: Query,
+        previous: Option<Hits>,
+    },
+}
+
+/// The UI's handle on the search worker and the shared index.
+pub struct Searcher {
+    index: Arc<RwLock<SearchIndex>>,
+    latest: Arc<AtomicU64>,
+    jobs: Sender<Job>,
+}
+
+impl Searcher {
+    /// Starts the worker and asks it to build the index from `store`.
+    pub fn start(store: Arc<dyn Directory>, out: UnboundedSender<WorkerMsg>) -> Self {
+        let index = Arc::new(RwLock::new(SearchIndex::default()));
+        let latest = Arc::new(AtomicU64::new(0));
+        let (jobs, rx) = channel();
+        let worker_index = Arc::clone(&index);
+        let worker_latest = Arc::clone(&latest);
+        let failure = out.clone();
+        let spawned = std::thread::Builder::new()
+            .name("phonedesk-search".into())
+            .spawn(move || work(&rx, &store, &worker_index, &worker_latest, &out));
+        if let Err(e) = spawned {
+            // Without the worker there is no search; say so rather than show "loading" forever.
+            let _ = failure.send(WorkerMsg::IndexFailed(format!(
+                "cannot start the search thread: {e}"
+            )));
+        }
+        let _ = jobs.send(Job::Build);
+        Self {
+            index,
+            latest,
+            jobs,
+        }
+    }
+
+    /// Queues `query`; returns its generation. Older queries become stale at once.
+    pub fn submit(&self, query: Query, previous: Option<Hits>) -> u64 {
+        let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
+        let _ = self.jobs.send(Job::Search {
+            generation,
+            query,
+            previous,
+        });
+        generation
+    }
+
+    /// Makes every queued or running query stale (after the index changed under it).
+    pub fn invalidate(&self) -> u64 {
+        self.latest.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    pub fn latest(&self) -> u64 {
+        self.latest.load(Ordering::SeqCst)
+    }
+
+    /// Read access to the index, for drawing the visible rows.
+    pub fn index(&self) -> RwLockReadGuard<'_, SearchIndex> {
+        self.index.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `query` on this thread: used right after an edit, when the rows must match the
+    /// updated index before the next frame.
+    pub fn search_now(&self, query: &Query) -> Hits {
+        let index = self.index();
+        index
+            .search(query, None, &|| false)
+            .unwrap_or_else(|| Hits {
+                query: query.clone(),
+                rows: Vec::new(),
+            })
+    }
+
+    /// Rebuilds the entries of `upns` from the store (after an edit, the edited user and anyone
+    /// sharing their number).
+    pub fn refresh(&self, store: &dyn Directory, upns: &[String]) {
+        let Ok(policy) = store.policy() else {
+            return;
+        };
+        let now = store.now();
+        let entries: Vec<Entry> = upns
+            .iter()
+            .filter_map(|upn| store.user(upn).ok())
+            .map(|user| {
+                let claims = user
+                    .method(PhoneType::Mobile)
+                    .and_then(|m| store.claims_on(&m.phone_number).ok())
+                    .unwrap_or_default();
+                Entry::new(&user, &policy, &claims, now)
+            })
+            .collect();
+        let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
+        for entry in entries {
+            index.upsert(entry);
+        }
+    }
+}
+
+fn work(
+    jobs: &Receiver<Job>,
+    store: &Arc<dyn Directory>,
+    index: &RwLock<SearchIndex>,
+    latest: &AtomicU64,
+    out: &UnboundedSender<WorkerMsg>,
+) {
+    while let Ok(mut job) = jobs.recv() {
+        // Coalesce: of the queued searches only the newest matters.
+        while let Ok(next) = jobs.try_recv() {
+            if matches!(job, Job::Build) {
+                build(store.as_ref(), index, out);
+            }
+            job = next;
+        }
+        match job {
+            Job::Build => build(store.as_ref(), index, out),
+            Job::Search {
+                generation,
+                query,
+                previous,
+            } => {
+                if latest.load(Ordering::SeqCst) != generation {
+                    continue;
+                }
+                let index = index.read().unwrap_or_else(PoisonError::into_inner);
+                let stale = || latest.load(Ordering::SeqCst) != generation;
+                if let Some(hits) = index.search(&query, previous.as_ref(), &stale) {
+                    let _ = out.send(WorkerMsg::Results { generation, hits });
+                }
+            }
+        }
+    }
+}
+
+fn build(store: &dyn Directory, index: &RwLock<SearchIndex>, out: &UnboundedSender<WorkerMsg>) {
+    let started = Instant::now();
+    let built = (|| {
+        let policy = store.policy()?;
+        let claims = store.all_claims()?;
+        let now = store.now();
+        let mut entries = Vec::new();
+        store.for_each_user(&mut |user| entries.push(entry_for(&user, &policy, &claims, now)))?;
+        Ok::<_, crate::store::StoreError>(SearchIndex::from_entries(entries))
+    })();
+    match built {
+        Ok(built) => {
+            let users = built.len();
+            *index.write().unwrap_or_else(PoisonError::into_inner) = built;
+            let _ = out.send(WorkerMsg::IndexReady {
+                users,
+                took: started.elapsed(),
+            });
+        }
+        Err(e) => {
+            let _ = out.send(WorkerMsg::IndexFailed(e.to_string()));
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Reusable pieces of the screen. Widgets draw state; they hold no business rule.
+
+pub mod dialog;
+pub mod help;
+pub mod phone_field;
+pub mod popup;
+pub mod text_input;
+pub mod toast;
