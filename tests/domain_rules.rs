@@ -326,7 +326,7 @@ fn auth_admin_acts_on_non_admin_users_only() {
             &policy(),
             &[]
         ),
-        Err(RuleError::NeedsPrivilegedRole { .. })
+        Err(RuleError::NeedsPrivilegedRole)
     ));
     let privileged = Operator::new("helpdesk", Role::PrivilegedAuthAdmin);
     assert!(

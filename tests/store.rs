@@ -112,7 +112,7 @@ fn roles_are_enforced_in_the_store() {
         .unwrap_err();
     assert!(matches!(
         err,
-        StoreError::Rule(RuleError::NeedsPrivilegedRole { .. })
+        StoreError::Rule(RuleError::NeedsPrivilegedRole)
     ));
     let reveal = store.reveal(&operator(), "grace.kim@fabrikam.example", "test");
     assert!(reveal.is_err(), "an auth-admin revealed an admin's numbers");

@@ -131,6 +131,21 @@ impl SmsSignInState {
     }
 }
 
+impl SmsSignInState {
+    /// A short label for narrow columns.
+    pub fn short(self) -> &'static str {
+        match self {
+            Self::NotSupported => "unsupported",
+            Self::NotAllowedByPolicy => "not in policy",
+            Self::NotEnabled => "not enabled",
+            Self::NotConfigured => "not configured",
+            Self::PhoneNumberNotUnique => "not unique",
+            Self::Ready => "ready",
+            Self::UnknownFutureValue => "unknown",
+        }
+    }
+}
+
 impl fmt::Display for SmsSignInState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -73,9 +73,7 @@ impl Operator {
             return Err(RuleError::SelfService);
         }
         if user.is_admin() && self.role == Role::AuthAdmin {
-            return Err(RuleError::NeedsPrivilegedRole {
-                upn: user.upn().to_string(),
-            });
+            return Err(RuleError::NeedsPrivilegedRole);
         }
         Ok(())
     }

@@ -95,9 +95,7 @@ pub struct Claim {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum RuleError {
     SelfService,
-    NeedsPrivilegedRole {
-        upn: String,
-    },
+    NeedsPrivilegedRole,
     SlotTaken {
         slot: PhoneType,
     },
@@ -144,9 +142,9 @@ impl fmt::Display for RuleError {
                 f,
                 "self-service operations aren't supported: operators cannot change their own methods here"
             ),
-            Self::NeedsPrivilegedRole { upn } => write!(
+            Self::NeedsPrivilegedRole => write!(
                 f,
-                "{upn} holds an admin role; only a privileged-auth-admin may manage their methods"
+                "the user holds an admin role; only a privileged-auth-admin may act on admins"
             ),
             Self::SlotTaken { slot } => write!(
                 f,

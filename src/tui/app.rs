@@ -182,6 +182,7 @@ impl App {
                 if generation != self.lookup.pending {
                     return;
                 }
+                self.lookup.answered = generation;
                 self.lookup.hits = Some(hits);
                 self.lookup.clamp();
                 self.load_selected();
@@ -297,6 +298,15 @@ impl App {
                 Some(&mut self.lookup.input)
             }
             None => None,
+        }
+    }
+
+    /// True when the index is loaded and the newest query has its answer (tests wait for this).
+    pub fn search_settled(&self) -> bool {
+        match self.lookup.status {
+            IndexStatus::Loading => false,
+            IndexStatus::Failed(_) => true,
+            IndexStatus::Ready { .. } => self.lookup.answered == self.lookup.pending,
         }
     }
 
@@ -471,11 +481,7 @@ impl App {
             Command::PageUp => self.move_selection(-PAGE.cast_signed()),
             Command::Top => self.move_selection(isize::MIN / 2),
             Command::Bottom => self.move_selection(isize::MAX / 2),
-            Command::Submit | Command::Open => {
-                if self.selected_upn().is_some() {
-                    self.open_methods();
-                }
-            }
+            Command::Submit | Command::Open if self.selected_upn().is_some() => self.open_methods(),
             Command::Cancel | Command::Back => {
                 if self.lookup.focus == Focus::Search && self.lookup.row_count() > 0 {
                     self.lookup.focus = Focus::Results;
@@ -993,6 +999,7 @@ impl App {
         if matches!(self.lookup.status, IndexStatus::Ready { .. }) {
             let selected = self.lookup.selected;
             self.lookup.pending = self.searcher.invalidate();
+            self.lookup.answered = self.lookup.pending;
             self.lookup.hits = Some(self.searcher.search_now(&self.lookup.query()));
             self.lookup.selected = selected;
             self.lookup.clamp();

@@ -18,6 +18,8 @@ use crate::tui::widgets::text_input::TextInput;
 
 /// Longest search text (a UPN is at most 113 characters).
 pub const SEARCH_MAX_CHARS: usize = 120;
+/// Width of the SMS sign-in state column in the result list.
+const STATE_W: usize = 14;
 /// Rows moved by PageUp/PageDown.
 pub const PAGE: usize = 10;
 
@@ -43,6 +45,8 @@ pub struct LookupPane {
     pub status: IndexStatus,
     /// The generation of the newest query sent to the worker.
     pub pending: u64,
+    /// The generation `hits` answers.
+    pub answered: u64,
 }
 
 impl LookupPane {
@@ -54,6 +58,7 @@ impl LookupPane {
             selected: 0,
             status: IndexStatus::Loading,
             pending: 0,
+            answered: 0,
         }
     }
 
@@ -121,7 +126,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
     let [search, results] =
         Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(left);
     let cursor = render_search(app, search, buf);
-    render_results(app, results, buf, wide);
+    render_results(app, results, buf);
     render_profile(app.profile.as_ref(), theme, right, buf, app);
     cursor
 }
@@ -206,7 +211,7 @@ fn pad(text: &str, width: usize) -> String {
     format!("{t}{}", " ".repeat(width.saturating_sub(w)))
 }
 
-fn render_results(app: &App, area: Rect, buf: &mut Buffer, wide: bool) {
+fn render_results(app: &App, area: Rect, buf: &mut Buffer) {
     let pane = &app.lookup;
     let theme = app.theme;
     let focused = pane.focus == Focus::Results && app.modal.is_none();
@@ -241,8 +246,10 @@ fn render_results(app: &App, area: Rect, buf: &mut Buffer, wide: bool) {
     let offset = pane.selected.saturating_sub(height.saturating_sub(1));
     let index = app.searcher.index();
     let width = usize::from(inner.width).saturating_sub(2);
-    let number_w = 15;
-    let state_w = if wide { 20 } else { 0 };
+    let number_w = 14;
+    // The state column only when the name keeps at least 18 columns.
+    let with_state = width >= 18 + number_w + STATE_W + 2;
+    let state_w = if with_state { STATE_W } else { 0 };
     let name_w = width.saturating_sub(number_w + state_w + 2).max(4);
     for (line, row) in hits.rows.iter().skip(offset).take(height).enumerate() {
         let Some(entry) = index.entry(*row) else {
@@ -265,8 +272,8 @@ fn render_results(app: &App, area: Rect, buf: &mut Buffer, wide: bool) {
             Span::raw(" "),
             Span::raw(pad(entry.mobile_masked.as_deref().unwrap_or("-"), number_w)),
         ];
-        if wide {
-            let state = entry.sms_state.map_or("-", SmsSignInState::as_str);
+        if with_state {
+            let state = entry.sms_state.map_or("-", SmsSignInState::short);
             spans.push(Span::raw(" "));
             spans.push(Span::styled(
                 pad(state, state_w),

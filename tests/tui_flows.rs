@@ -1,0 +1,351 @@
+//! Scripted key sequences through the app's real input path (crossterm events -> keymap ->
+//! commands -> store) into ratatui's `TestBackend`, checked with insta snapshots. Keys come from
+//! the keymap, so a keymap regression fails here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use phonedesk::domain::{Operator, Role, Timestamp};
+use phonedesk::store::{self, Clock, Directory};
+use phonedesk::tui::app::{App, PaneId, Startup};
+use phonedesk::tui::keymap::{Command, Keymap};
+use phonedesk::tui::search::WorkerMsg;
+use phonedesk::tui::theme::Theme;
+use phonedesk::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+struct FixedClock;
+
+impl Clock for FixedClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_secs(1_795_857_061)
+    }
+}
+
+struct Harness {
+    app: App,
+    worker: UnboundedReceiver<WorkerMsg>,
+    terminal: Terminal<TestBackend>,
+    keymap: Keymap,
+}
+
+impl Harness {
+    fn new(width: u16, height: u16) -> Self {
+        let store = store::open_memory(Arc::new(FixedClock)).unwrap();
+        let operator = Operator::new("helpdesk", Role::AuthAdmin);
+        phonedesk::demo::seed_if_empty(&store, &operator).unwrap();
+        let store: Arc<dyn Directory> = Arc::new(store);
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let keymap = Keymap::defaults();
+        let startup = Startup {
+            keymap: keymap.clone(),
+            keymap_problem: None,
+            theme: Theme { color: false },
+        };
+        let app = App::new(store, operator, startup, tx).unwrap();
+        let mut harness = Self {
+            app,
+            worker: rx,
+            terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
+            keymap,
+        };
+        harness.settle();
+        harness
+    }
+
+    /// Applies background results until the newest search is answered.
+    fn settle(&mut self) {
+        while !self.app.search_settled() {
+            let msg = self
+                .worker
+                .blocking_recv()
+                .expect("the search worker stopped");
+            self.app.on_worker(msg);
+        }
+    }
+
+    fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
+        self.app
+            .handle_event(&Event::Key(KeyEvent::new(code, modifiers)));
+        self.settle();
+    }
+
+    /// Presses the first key the keymap binds to `command`.
+    fn press(&mut self, command: Command) {
+        let key = *self
+            .keymap
+            .keys(command)
+            .first()
+            .expect("command without a key");
+        self.key(key.code, key.modifiers);
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c), KeyModifiers::NONE);
+        }
+    }
+
+    fn screen(&mut self) -> String {
+        self.terminal.draw(|f| view::render(&self.app, f)).unwrap();
+        let buffer = self.terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            for x in 0..buffer.area.width {
+                out.push_str(buffer[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn resize(&mut self, width: u16, height: u16) {
+        self.terminal.backend_mut().resize(width, height);
+        self.app.handle_event(&Event::Resize(width, height));
+    }
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+#[test]
+fn search_as_you_type_by_phone_digits() {
+    for (w, h) in SIZES {
+        let mut t = Harness::new(w, h);
+        t.type_text("555-0101");
+        let screen = t.screen();
+        assert!(screen.contains("Rosa Delgado"), "{screen}");
+        assert!(screen.contains("1 of 28"), "{screen}");
+        insta::assert_snapshot!(format!("search_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn select_a_user_and_open_their_methods() {
+    for (w, h) in SIZES {
+        let mut t = Harness::new(w, h);
+        t.type_text("okafor");
+        t.press(Command::Down);
+        t.press(Command::Down);
+        t.press(Command::Open);
+        assert_eq!(t.app.pane, PaneId::Methods);
+        let screen = t.screen();
+        assert!(screen.contains("Sam Okafor"), "{screen}");
+        insta::assert_snapshot!(format!("select_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn add_a_mobile_with_a_bad_then_a_good_number() {
+    for (w, h) in SIZES {
+        let mut t = Harness::new(w, h);
+        t.type_text("nora");
+        t.press(Command::Submit);
+        t.press(Command::Add);
+        t.type_text("+1 212 CALL NOW");
+        let bad = t.screen();
+        assert!(bad.contains("letters are not allowed"), "{bad}");
+        insta::assert_snapshot!(format!("add_bad_{w}x{h}"), bad);
+        t.press(Command::Submit);
+        assert!(
+            t.app.modal.is_some(),
+            "a bad number must not close the field"
+        );
+        t.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        t.type_text("(212) 555-0177");
+        let good = t.screen();
+        assert!(good.contains("+1 2125550177"), "{good}");
+        insta::assert_snapshot!(format!("add_good_{w}x{h}"), good);
+        t.press(Command::Submit);
+        let saved = t.screen();
+        assert!(saved.contains("saved: added mobile"), "{saved}");
+        let user = t.app.store.user("nora.lindqvist@fabrikam.example").unwrap();
+        assert_eq!(
+            user.phone_methods[0].phone_number.to_string(),
+            "+1 2125550177"
+        );
+    }
+}
+
+#[test]
+fn a_delete_asks_for_confirmation_and_no_keeps_the_number() {
+    for (w, h) in SIZES {
+        let mut t = Harness::new(w, h);
+        t.type_text("daniel");
+        t.press(Command::Submit);
+        t.press(Command::Down);
+        t.press(Command::Delete);
+        let dialog = t.screen();
+        assert!(dialog.contains("Delete number?"), "{dialog}");
+        insta::assert_snapshot!(format!("confirm_delete_{w}x{h}"), dialog);
+        t.press(Command::Deny);
+        let upn = "daniel.fischer@fabrikam.example";
+        assert_eq!(t.app.store.user(upn).unwrap().phone_methods.len(), 3);
+        t.press(Command::Delete);
+        t.press(Command::Confirm);
+        assert_eq!(t.app.store.user(upn).unwrap().phone_methods.len(), 2);
+        assert!(t.screen().contains("deleted the alternate mobile number"));
+    }
+}
+
+#[test]
+fn help_overlay_lists_the_keymap() {
+    for (w, h) in SIZES {
+        let mut t = Harness::new(w, h);
+        t.press(Command::Down);
+        t.press(Command::Help);
+        let screen = t.screen();
+        assert!(screen.contains("show or hide this help"), "{screen}");
+        insta::assert_snapshot!(format!("help_{w}x{h}"), screen);
+        t.press(Command::PageDown);
+        t.press(Command::PageDown);
+        let scrolled = t.screen();
+        assert!(scrolled.contains("reveal numbers (audited)"), "{scrolled}");
+        t.press(Command::Back);
+        assert!(t.app.modal.is_none());
+    }
+}
+
+#[test]
+fn too_small_screens_show_a_notice_at_any_size() {
+    let mut t = Harness::new(80, 24);
+    t.resize(40, 10);
+    let screen = t.screen();
+    assert!(screen.contains("Terminal too small"), "{screen}");
+    insta::assert_snapshot!("too_small_40x10", screen);
+    for (w, h) in [
+        (1, 1),
+        (2, 1),
+        (1, 5),
+        (59, 15),
+        (60, 15),
+        (59, 16),
+        (3, 2),
+        (200, 3),
+    ] {
+        t.resize(w, h);
+        t.screen();
+    }
+    t.resize(60, 16);
+    assert!(t.screen().contains("Search"));
+}
+
+#[test]
+fn q_types_a_letter_in_the_search_box_and_quits_elsewhere() {
+    let mut t = Harness::new(80, 24);
+    t.type_text("q");
+    assert!(!t.app.should_quit());
+    assert_eq!(t.app.lookup.input.value(), "q");
+    t.press(Command::Cancel);
+    t.press(Command::Back);
+    t.press(Command::Cancel);
+    t.key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(t.app.should_quit(), "Ctrl-C always quits");
+}
+
+#[test]
+fn fixing_a_wrong_country_code_needs_no_reveal() {
+    let mut t = Harness::new(120, 40);
+    t.type_text("liam");
+    t.press(Command::Submit);
+    let screen = t.screen();
+    assert!(screen.contains("valid with AU's country code"), "{screen}");
+    assert!(
+        !screen.contains("491570157"),
+        "a masked number leaked: {screen}"
+    );
+    t.press(Command::FixNumber);
+    t.press(Command::Confirm);
+    let user = t.app.store.user("liam.obrien@fabrikam.example").unwrap();
+    assert_eq!(
+        user.phone_methods[0].phone_number.to_string(),
+        "+61 491570157"
+    );
+}
+
+#[test]
+fn reveal_shows_numbers_and_is_audited() {
+    let mut t = Harness::new(120, 40);
+    t.type_text("rosa");
+    t.press(Command::Down);
+    assert!(!t.screen().contains("2065550101"));
+    t.press(Command::Reveal);
+    assert!(t.screen().contains("+1 2065550101"));
+    let trail = t.app.store.audit(None, 1).unwrap();
+    assert_eq!(trail[0].action, "numbers.reveal");
+    // An admin's numbers stay masked for an auth-admin, with the reason on the status line.
+    t.press(Command::FocusSearch);
+    t.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    t.type_text("grace");
+    t.press(Command::Down);
+    t.press(Command::Reveal);
+    let screen = t.screen();
+    assert!(screen.contains("privileged-auth-admin"), "{screen}");
+    assert!(!screen.contains("2065550160"));
+}
+
+#[test]
+fn block_needs_a_reason_and_shows_in_the_profile() {
+    let mut t = Harness::new(120, 40);
+    t.type_text("kwame");
+    t.press(Command::Down);
+    t.press(Command::Block);
+    t.press(Command::Submit);
+    assert!(t.screen().contains("a reason is required"));
+    t.type_text("lost phone");
+    t.press(Command::Submit);
+    assert!(t.screen().contains("BLOCKED"));
+    let user = t.app.store.user("kwame.mensah@fabrikam.example").unwrap();
+    assert!(user.block.is_some());
+}
+
+#[test]
+fn filters_narrow_the_list() {
+    let mut t = Harness::new(120, 40);
+    t.type_text("is:blocked");
+    let screen = t.screen();
+    assert!(screen.contains("2 of 28"), "{screen}");
+    assert!(screen.contains("[blocked]"));
+    t.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    t.press(Command::Down);
+    t.press(Command::Filters);
+    t.press(Command::Down);
+    t.press(Command::Open);
+    t.press(Command::Back);
+    assert_eq!(t.app.lookup.input.value(), "is:ready ");
+    assert!(t.screen().contains("5 of 28"));
+}
+
+#[test]
+fn a_huge_paste_is_capped_at_the_field_limit() {
+    let mut t = Harness::new(80, 24);
+    t.type_text("nora");
+    t.press(Command::Submit);
+    t.press(Command::Add);
+    t.app.handle_event(&Event::Paste("9".repeat(5000)));
+    let field = match &t.app.modal {
+        Some(phonedesk::tui::app::Modal::Phone(field)) => field.input.value().len(),
+        other => panic!("unexpected modal {other:?}"),
+    };
+    assert_eq!(field, phonedesk::domain::phone::MAX_INPUT_CHARS);
+    t.screen();
+}
+
+#[test]
+fn unbound_keys_function_keys_and_alt_combinations_are_ignored() {
+    let mut t = Harness::new(80, 24);
+    t.press(Command::Down);
+    let before = t.screen();
+    for (code, modifiers) in [
+        (KeyCode::F(7), KeyModifiers::NONE),
+        (KeyCode::Char('z'), KeyModifiers::NONE),
+        (KeyCode::Char('x'), KeyModifiers::ALT),
+        (KeyCode::Insert, KeyModifiers::NONE),
+    ] {
+        t.key(code, modifiers);
+    }
+    assert_eq!(t.screen(), before);
+    assert!(!t.app.should_quit());
+}
