@@ -140,7 +140,14 @@ pub trait Directory: Send + Sync {
     /// One user, or `NotFound` with near matches.
     fn user(&self, upn: &str) -> Result<User, StoreError>;
     /// Every user in UPN order.
-    fn for_each_user(&self, visit: &mut dyn FnMut(User)) -> Result<(), StoreError>;
+    fn for_each_user(&self, visit: &mut dyn FnMut(User)) -> Result<(), StoreError> {
+        self.for_each_user_while(&mut |user| {
+            visit(user);
+            true
+        })
+    }
+    /// Users in UPN order until `visit` returns false (a cancelled index build stops early).
+    fn for_each_user_while(&self, visit: &mut dyn FnMut(User) -> bool) -> Result<(), StoreError>;
     /// SMS sign-in claims on one number.
     fn claims_on(&self, number: &PhoneNumber) -> Result<Vec<Claim>, StoreError>;
     /// The SMS sign-in state of the user's mobile method with its reason, if they have a mobile.

@@ -349,3 +349,18 @@ fn unbound_keys_function_keys_and_alt_combinations_are_ignored() {
     assert_eq!(t.screen(), before);
     assert!(!t.app.should_quit());
 }
+
+#[test]
+fn a_slot_rule_is_explained_before_any_number_is_typed() {
+    let mut t = Harness::new(120, 40);
+    t.type_text("nora");
+    t.press(Command::Submit);
+    t.press(Command::Down);
+    t.press(Command::Add);
+    assert!(t.app.modal.is_none(), "the number field opened for a slot that cannot be filled");
+    let screen = t.screen();
+    assert!(
+        screen.contains("cannot add alternateMobile for nora.lindqvist@fabrikam.example: add a mobile phone first"),
+        "{screen}"
+    );
+}

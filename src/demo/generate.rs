@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use crate::domain::diagnosis::diagnose;
+use crate::domain::diagnosis::classify;
 use crate::domain::user::UserType;
 use crate::domain::{
     Block, BlockKind, DefaultMethod, NumberType, PhoneMethod, PhoneNumber, PhoneType, Policy,
@@ -141,16 +141,16 @@ fn valid_number(
         let Some(number) = PhoneNumber::from_parts(code, &national, None) else {
             continue;
         };
-        let found = diagnose(&number, None, None);
+        let (valid, number_type) = classify(&number);
         let kind_ok = if mobile {
-            found.number_type.can_receive_sms()
+            number_type.can_receive_sms()
         } else {
             matches!(
-                found.number_type,
+                number_type,
                 NumberType::FixedLine | NumberType::FixedLineOrMobile
             )
         };
-        if found.valid && kind_ok && used.insert(number.to_string()) {
+        if valid && kind_ok && used.insert(number.to_string()) {
             return Some(number);
         }
     }

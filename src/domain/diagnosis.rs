@@ -64,16 +64,23 @@ impl Diagnosis {
     }
 }
 
+/// Validity and number type only: the cheap part of a diagnosis, for hot paths (SMS sign-in
+/// state, generators) that need no explanation or suggestion.
+pub fn classify(number: &PhoneNumber) -> (bool, NumberType) {
+    let Some(library) = number.to_library() else {
+        return (false, NumberType::Unknown);
+    };
+    if !phonenumber::is_valid(&library) {
+        return (false, NumberType::Unknown);
+    }
+    let kind = library.number_type(&phonenumber::metadata::DATABASE);
+    (true, NumberType::from_library(kind))
+}
+
 /// Diagnoses `number` for `slot` (if known) and a user whose usage location is `home` (if known).
 pub fn diagnose(number: &PhoneNumber, slot: Option<PhoneType>, home: Option<Region>) -> Diagnosis {
     let library = number.to_library();
-    let valid = library.as_ref().is_some_and(phonenumber::is_valid);
-    let number_type = match &library {
-        Some(n) if valid => {
-            NumberType::from_library(n.number_type(&phonenumber::metadata::DATABASE))
-        }
-        _ => NumberType::Unknown,
-    };
+    let (valid, number_type) = classify(number);
     let region = library
         .as_ref()
         .and_then(|n| n.country().id())

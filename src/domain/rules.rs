@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use super::diagnosis::{self, Diagnosis};
+use super::diagnosis;
 use super::method::{DefaultMethod, PhoneMethod, PhoneType, SmsSignInState};
 use super::phone::{PhoneNumber, ShapeError};
 use super::policy::Policy;
@@ -249,12 +249,7 @@ pub fn apply_edit(user: &User, edit: &Edit, ctx: &EditContext<'_>) -> Result<App
     let mut warnings = Vec::new();
     match edit {
         Edit::AddPhone { slot, number } => {
-            if user.method(*slot).is_some() {
-                return Err(RuleError::SlotTaken { slot: *slot });
-            }
-            if *slot == PhoneType::AlternateMobile && user.method(PhoneType::Mobile).is_none() {
-                return Err(RuleError::AlternateNeedsMobile);
-            }
+            can_add(user, *slot, ctx.policy)?;
             warnings = check_number_for_slot(user, *slot, number, ctx.policy)?;
             next.phone_methods.push(PhoneMethod {
                 phone_type: *slot,
@@ -338,6 +333,22 @@ pub fn apply_edit(user: &User, edit: &Edit, ctx: &EditContext<'_>) -> Result<App
     })
 }
 
+/// Whether `slot` can take a new number at all, before any number is typed: the slot is empty,
+/// an alternate mobile has a mobile beside it, and the policy allows office phones. The UI asks
+/// this before opening the number field, so the operator never types a number to be refused.
+pub fn can_add(user: &User, slot: PhoneType, policy: &Policy) -> Result<(), RuleError> {
+    if user.method(slot).is_some() {
+        return Err(RuleError::SlotTaken { slot });
+    }
+    if slot == PhoneType::AlternateMobile && user.method(PhoneType::Mobile).is_none() {
+        return Err(RuleError::AlternateNeedsMobile);
+    }
+    if slot == PhoneType::Office && !policy.office_phone_allowed {
+        return Err(RuleError::OfficeNotAllowed);
+    }
+    Ok(())
+}
+
 /// Slot rules for a number about to be stored, returning the validity warnings.
 fn check_number_for_slot(
     user: &User,
@@ -392,12 +403,12 @@ fn set_sms_sign_in(user: &mut User, enabled: bool, ctx: &EditContext<'_>) -> Res
 
 /// Why a number cannot receive a text, if it cannot: invalid, or a type that takes no SMS.
 pub fn sms_blocker(number: &PhoneNumber) -> Option<String> {
-    let found: Diagnosis = diagnosis::diagnose(number, None, None);
-    if !found.valid {
+    let (valid, number_type) = diagnosis::classify(number);
+    if !valid {
         return Some("the number is not valid".to_owned());
     }
-    if !found.number_type.can_receive_sms() {
-        return Some(format!("it is a {} number", found.number_type.describe()));
+    if !number_type.can_receive_sms() {
+        return Some(format!("it is a {} number", number_type.describe()));
     }
     None
 }

@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use memchr::memmem::Finder;
+
 use super::method::{PhoneType, SmsSignInState};
 use super::phone::PhoneNumber;
 use super::policy::Policy;
@@ -93,11 +95,14 @@ impl Entry {
             return true;
         }
         if let Some(digits) = &query.digits
-            && self.digits.contains(digits.as_str())
+            && digits.find(self.digits.as_bytes()).is_some()
         {
             return true;
         }
-        query.tokens.iter().all(|t| self.text.contains(t.as_str()))
+        query
+            .tokens
+            .iter()
+            .all(|t| t.find(self.text.as_bytes()).is_some())
     }
 
     /// Builds the entry for `user`, given the SMS sign-in claims on their mobile number.
@@ -290,9 +295,10 @@ impl Query {
 /// A query prepared for matching.
 struct Parsed {
     raw: String,
-    tokens: Vec<String>,
+    /// One prepared substring searcher per word: built once per query, not once per entry.
+    tokens: Vec<Finder<'static>>,
     /// The digits to look for, when the query looks like part of a phone number.
-    digits: Option<String>,
+    digits: Option<Finder<'static>>,
     filter_mask: u8,
 }
 
@@ -303,8 +309,11 @@ impl From<&Query> for Parsed {
             && raw
                 .bytes()
                 .all(|b| b.is_ascii_digit() || b" +-().".contains(&b));
-        let digits = phone_like.then(|| digits_of(&raw));
-        let tokens = raw.split_whitespace().map(str::to_owned).collect();
+        let digits = phone_like.then(|| Finder::new(digits_of(&raw).as_bytes()).into_owned());
+        let tokens = raw
+            .split_whitespace()
+            .map(|t| Finder::new(t.as_bytes()).into_owned())
+            .collect();
         Self {
             raw,
             tokens,

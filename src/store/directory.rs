@@ -184,16 +184,13 @@ impl<B: Backend> Directory for Store<B> {
         }
     }
 
-    fn for_each_user(&self, visit: &mut dyn FnMut(User)) -> Result<(), StoreError> {
+    fn for_each_user_while(&self, visit: &mut dyn FnMut(User) -> bool) -> Result<(), StoreError> {
         let mut failure = None;
         self.backend.scan(
             TreeId::Users,
             &[],
             &mut |_, value| match decode(value, "user") {
-                Ok(user) => {
-                    visit(user);
-                    true
-                }
+                Ok(user) => visit(user),
                 Err(e) => {
                     failure = Some(e);
                     false

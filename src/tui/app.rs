@@ -22,7 +22,10 @@ use super::widgets::text_input::TextInput;
 use super::widgets::toast::{Toast, ToastKind};
 use crate::domain::diagnosis::{Diagnosis, diagnose};
 use crate::domain::search::Filter;
-use crate::domain::{Block, DefaultMethod, Edit, Operator, PhoneMethod, PhoneType, Tenant, User};
+use crate::domain::rules;
+use crate::domain::{
+    Block, DefaultMethod, Edit, Operator, PhoneMethod, PhoneType, Policy, Tenant, User,
+};
 use crate::store::{AuditEntry, Directory, SmsStatus, StoreError};
 
 /// How many audit entries the Methods pane shows.
@@ -84,6 +87,8 @@ pub struct App {
     pub store: Arc<dyn Directory>,
     pub operator: Operator,
     pub tenant: Tenant,
+    /// The tenant policy, read once: it changes only by import, which needs a restart.
+    pub policy: Policy,
     pub location: String,
     pub keymap: Keymap,
     pub theme: Theme,
@@ -108,6 +113,7 @@ impl App {
         worker: UnboundedSender<WorkerMsg>,
     ) -> Result<Self, StoreError> {
         let tenant = store.tenant()?;
+        let policy = store.policy()?;
         let location = store.location();
         let searcher = Searcher::start(Arc::clone(&store), worker);
         let toast = startup.keymap_problem.map(|why| {
@@ -121,6 +127,7 @@ impl App {
             store,
             operator,
             tenant,
+            policy,
             location,
             keymap: startup.keymap,
             theme: startup.theme,
@@ -768,10 +775,16 @@ impl App {
             return;
         };
         let slot = self.methods.slot();
-        let existing = profile.user.method(slot);
+        let user = profile.user.clone();
+        let revealed = profile.revealed;
+        let existing = user.method(slot);
+        let (verb, other) = match mode {
+            FieldMode::Add => ("add", Command::Edit),
+            FieldMode::Update => ("update", Command::Add),
+        };
         match (mode, existing) {
             (FieldMode::Add, Some(_)) => {
-                let hint = self.keymap.hint(Command::Edit);
+                let hint = self.keymap.hint(other);
                 self.toast(
                     ToastKind::Info,
                     format!("the {slot} slot has a number; press {hint} to change it"),
@@ -779,7 +792,7 @@ impl App {
                 return;
             }
             (FieldMode::Update, None) => {
-                let hint = self.keymap.hint(Command::Add);
+                let hint = self.keymap.hint(other);
                 self.toast(
                     ToastKind::Info,
                     format!("the {slot} slot is empty; press {hint} to add a number"),
@@ -788,16 +801,26 @@ impl App {
             }
             _ => {}
         }
+        // The rules that need no number are checked before the operator types one.
+        let refusal = self.operator.may_act_on(&user).err().or_else(|| match mode {
+            FieldMode::Add => rules::can_add(&user, slot, &self.policy).err(),
+            FieldMode::Update => None,
+        });
+        if let Some(rule) = refusal {
+            self.toast(
+                ToastKind::Error,
+                format!("cannot {verb} {slot} for {}: {rule}", user.upn()),
+            );
+            return;
+        }
         // A masked number is not shown in full just because it is being edited.
-        let current = existing
-            .filter(|_| profile.revealed)
-            .map(|m| &m.phone_number);
+        let current = existing.filter(|_| revealed).map(|m| &m.phone_number);
         let field = PhoneField::new(
             slot,
             mode,
             current,
-            profile.user.usage_location,
-            profile.user.upn().as_str(),
+            user.usage_location,
+            user.upn().as_str(),
             &self.user_label(),
         );
         self.modal = Some(Modal::Phone(Box::new(field)));

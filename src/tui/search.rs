@@ -6,9 +6,10 @@
 //! and abandons a scan in progress, and the UI drops any answer that is not for the latest
 //! generation. Typing never waits for a search.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -38,7 +39,22 @@ enum Job {
 pub struct Searcher {
     index: Arc<RwLock<SearchIndex>>,
     latest: Arc<AtomicU64>,
-    jobs: Sender<Job>,
+    jobs: Option<Sender<Job>>,
+    /// Set when the UI goes away, so a long index build stops instead of finishing for nobody.
+    closed: Arc<AtomicBool>,
+    worker: Option<JoinHandle<()>>,
+}
+
+impl Drop for Searcher {
+    /// Stops the worker and waits for it, so the directory it holds is released when the UI is
+    /// gone (a reopened database must not find itself still "in use").
+    fn drop(&mut self) {
+        self.closed.store(true, Ordering::SeqCst);
+        self.jobs = None;
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
 }
 
 impl Searcher {
@@ -49,28 +65,47 @@ impl Searcher {
         let (jobs, rx) = channel();
         let worker_index = Arc::clone(&index);
         let worker_latest = Arc::clone(&latest);
+        let closed = Arc::new(AtomicBool::new(false));
+        let worker_closed = Arc::clone(&closed);
         let failure = out.clone();
         let spawned = std::thread::Builder::new()
             .name("phonedesk-search".into())
-            .spawn(move || work(&rx, &store, &worker_index, &worker_latest, &out));
-        if let Err(e) = spawned {
-            // Without the worker there is no search; say so rather than show "loading" forever.
-            let _ = failure.send(WorkerMsg::IndexFailed(format!(
-                "cannot start the search thread: {e}"
-            )));
-        }
+            .spawn(move || {
+                let shared = Shared {
+                    index: &worker_index,
+                    latest: &worker_latest,
+                    closed: &worker_closed,
+                };
+                work(&rx, store.as_ref(), &shared, &out);
+            });
+        let worker = match spawned {
+            Ok(handle) => Some(handle),
+            Err(e) => {
+                // Without the worker there is no search; say so rather than show "loading"
+                // forever.
+                let _ = failure.send(WorkerMsg::IndexFailed(format!(
+                    "cannot start the search thread: {e}"
+                )));
+                None
+            }
+        };
         let _ = jobs.send(Job::Build);
         Self {
             index,
             latest,
-            jobs,
+            jobs: Some(jobs),
+            closed,
+            worker,
         }
     }
 
     /// Queues `query`; returns its generation. Older queries become stale at once.
     pub fn submit(&self, query: Query, previous: Option<Hits>) -> u64 {
         let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
-        let _ = self.jobs.send(Job::Search {
+        let Some(jobs) = &self.jobs else {
+            return generation;
+        };
+        let _ = jobs.send(Job::Search {
             generation,
             query,
             previous,
@@ -129,33 +164,39 @@ impl Searcher {
     }
 }
 
+/// What the worker shares with the UI.
+struct Shared<'a> {
+    index: &'a RwLock<SearchIndex>,
+    latest: &'a AtomicU64,
+    closed: &'a AtomicBool,
+}
+
 fn work(
     jobs: &Receiver<Job>,
-    store: &Arc<dyn Directory>,
-    index: &RwLock<SearchIndex>,
-    latest: &AtomicU64,
+    store: &dyn Directory,
+    shared: &Shared<'_>,
     out: &UnboundedSender<WorkerMsg>,
 ) {
     while let Ok(mut job) = jobs.recv() {
         // Coalesce: of the queued searches only the newest matters.
         while let Ok(next) = jobs.try_recv() {
             if matches!(job, Job::Build) {
-                build(store.as_ref(), index, out);
+                build(store, shared, out);
             }
             job = next;
         }
         match job {
-            Job::Build => build(store.as_ref(), index, out),
+            Job::Build => build(store, shared, out),
             Job::Search {
                 generation,
                 query,
                 previous,
             } => {
-                if latest.load(Ordering::SeqCst) != generation {
+                if shared.latest.load(Ordering::SeqCst) != generation {
                     continue;
                 }
-                let index = index.read().unwrap_or_else(PoisonError::into_inner);
-                let stale = || latest.load(Ordering::SeqCst) != generation;
+                let index = shared.index.read().unwrap_or_else(PoisonError::into_inner);
+                let stale = || shared.latest.load(Ordering::SeqCst) != generation;
                 if let Some(hits) = index.search(&query, previous.as_ref(), &stale) {
                     let _ = out.send(WorkerMsg::Results { generation, hits });
                 }
@@ -164,20 +205,26 @@ fn work(
     }
 }
 
-fn build(store: &dyn Directory, index: &RwLock<SearchIndex>, out: &UnboundedSender<WorkerMsg>) {
+fn build(store: &dyn Directory, shared: &Shared<'_>, out: &UnboundedSender<WorkerMsg>) {
     let started = Instant::now();
     let built = (|| {
         let policy = store.policy()?;
         let claims = store.all_claims()?;
         let now = store.now();
         let mut entries = Vec::new();
-        store.for_each_user(&mut |user| entries.push(entry_for(&user, &policy, &claims, now)))?;
+        store.for_each_user_while(&mut |user| {
+            entries.push(entry_for(&user, &policy, &claims, now));
+            !shared.closed.load(Ordering::Relaxed)
+        })?;
         Ok::<_, crate::store::StoreError>(SearchIndex::from_entries(entries))
     })();
+    if shared.closed.load(Ordering::Relaxed) {
+        return;
+    }
     match built {
         Ok(built) => {
             let users = built.len();
-            *index.write().unwrap_or_else(PoisonError::into_inner) = built;
+            *shared.index.write().unwrap_or_else(PoisonError::into_inner) = built;
             let _ = out.send(WorkerMsg::IndexReady {
                 users,
                 took: started.elapsed(),
