@@ -317,3 +317,12 @@ fn without_a_terminal_phonedesk_refuses_and_writes_no_escape_codes() {
     );
     assert!(!err.contains('\u{1b}'));
 }
+
+#[test]
+fn a_dumb_terminal_gets_a_clear_refusal() {
+    let s = Session::start("dumb", &[("TERM", "dumb")]);
+    assert_eq!(s.wait_exit("main"), 1);
+    let screen = s.screen_of("main");
+    assert!(screen.contains("TERM=dumb"), "{screen}");
+    assert_eq!(s.pane_var("main", "alternate_on"), "0");
+}

@@ -357,7 +357,10 @@ fn a_slot_rule_is_explained_before_any_number_is_typed() {
     t.press(Command::Submit);
     t.press(Command::Down);
     t.press(Command::Add);
-    assert!(t.app.modal.is_none(), "the number field opened for a slot that cannot be filled");
+    assert!(
+        t.app.modal.is_none(),
+        "the number field opened for a slot that cannot be filled"
+    );
     let screen = t.screen();
     assert!(
         screen.contains("cannot add alternateMobile for nora.lindqvist@fabrikam.example: add a mobile phone first"),

@@ -21,8 +21,8 @@ use super::widgets::phone_field::{FieldMode, PhoneField};
 use super::widgets::text_input::TextInput;
 use super::widgets::toast::{Toast, ToastKind};
 use crate::domain::diagnosis::{Diagnosis, diagnose};
-use crate::domain::search::Filter;
 use crate::domain::rules;
+use crate::domain::search::Filter;
 use crate::domain::{
     Block, DefaultMethod, Edit, Operator, PhoneMethod, PhoneType, Policy, Tenant, User,
 };
@@ -802,10 +802,14 @@ impl App {
             _ => {}
         }
         // The rules that need no number are checked before the operator types one.
-        let refusal = self.operator.may_act_on(&user).err().or_else(|| match mode {
-            FieldMode::Add => rules::can_add(&user, slot, &self.policy).err(),
-            FieldMode::Update => None,
-        });
+        let refusal = self
+            .operator
+            .may_act_on(&user)
+            .err()
+            .or_else(|| match mode {
+                FieldMode::Add => rules::can_add(&user, slot, &self.policy).err(),
+                FieldMode::Update => None,
+            });
         if let Some(rule) = refusal {
             self.toast(
                 ToastKind::Error,

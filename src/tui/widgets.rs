@@ -1,6 +1,7 @@
 //! Reusable pieces of the screen. Widgets draw state; they hold no business rule.
 
 pub mod dialog;
+pub mod fit;
 pub mod help;
 pub mod phone_field;
 pub mod popup;

@@ -14,6 +14,7 @@ use crate::domain::{PhoneType, SmsSignInState};
 use crate::tui::app::{App, Profile};
 use crate::tui::keymap::Command;
 use crate::tui::theme::{SELECTED_MARKER, Theme, UNSELECTED_MARKER};
+use crate::tui::widgets::fit::pad;
 use crate::tui::widgets::text_input::TextInput;
 
 /// Longest search text (a UPN is at most 113 characters).
@@ -185,30 +186,6 @@ fn state_style(state: Option<SmsSignInState>, theme: Theme) -> ratatui::style::S
         }
         _ => theme.muted(),
     }
-}
-
-fn truncate(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = Line::raw(c.to_string()).width();
-        if used + w > width {
-            if width > 0 {
-                out.pop();
-                out.push('…');
-            }
-            return out;
-        }
-        used += w;
-        out.push(c);
-    }
-    out
-}
-
-fn pad(text: &str, width: usize) -> String {
-    let t = truncate(text, width);
-    let w = Line::raw(t.clone()).width();
-    format!("{t}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 fn render_results(app: &App, area: Rect, buf: &mut Buffer) {
