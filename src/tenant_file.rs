@@ -4,12 +4,15 @@
 //! JSON path (`users[3].phoneMethods[0].phoneNumber: ...`). Export writes users in UPN order with
 //! a fixed key order, so export -> import -> export is byte-identical.
 
+mod devices;
 mod fields;
+mod pin;
 mod read;
 mod write;
 
 use std::fmt;
 
+pub use pin::HIDDEN_PIN;
 pub use read::parse;
 pub use write::{ExportOptions, to_json, user_json};
 
