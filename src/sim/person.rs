@@ -183,7 +183,9 @@ pub fn perform(
             pause(session, store, READ_AND_TYPE_MS)?;
             session.handle(store, Event::TypeCode(code.clone()))
         }
-        (Waiting::Code, Response::Resend) | (Waiting::Nothing, Response::Resend) => {
+        (Waiting::Code, Response::Resend) | (Waiting::Nothing, Response::Resend)
+            if session.outcome().is_some() || waiting == Waiting::Code =>
+        {
             pause(session, store, CLICK_MS)?;
             session.handle(store, Event::Resend)
         }
@@ -223,7 +225,13 @@ pub fn perform(
             session.handle(store, Event::TypeCode(code.clone()))
         }
         (Waiting::Nothing, Response::None) => Ok(()),
-        (Waiting::Nothing, _) => Err(does_not_fit(response, "the sign-in has already ended")),
+        // The sign-in ended before the person got to act (a refusal, voicemail): nothing to do.
+        (Waiting::Nothing, _) => {
+            session.remark(format!(
+                "has nothing left to do ({response}): the sign-in ended"
+            ));
+            Ok(())
+        }
         (Waiting::PhoneNumber, _) => Err(does_not_fit(
             response,
             "the sign-in page is asking for a phone number",

@@ -454,7 +454,15 @@ fn check_entry(
     entered: &Step,
 ) -> Result<Entered, TxnError> {
     let upn_key = upn.to_ascii_lowercase();
-    match throttle::failures_in(txn, &upn_key)?.gate(now) {
+    // The account's gate guards checks that could succeed; a finished code is reported as such.
+    let live = otp::challenge_in(txn, challenge)?
+        .is_some_and(|c| c.state == otp::ChallengeState::Live && !c.expired_at(now));
+    let gate = if live {
+        throttle::failures_in(txn, &upn_key)?.gate(now)
+    } else {
+        Ok(())
+    };
+    match gate {
         Err(refusal @ Refusal::FailureLock { .. }) => {
             return Ok(Entered::Ended(refuse_in(txn, attempt, &refusal, now)?));
         }
