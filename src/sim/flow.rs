@@ -11,7 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use plan::{Denial, GreetingMode, Plan, plan_verification};
-pub use sms_sign_in::{Holder, choose_holder};
+pub use sms_sign_in::{Holder, NoHolder, choose_holder};
 
 use crate::domain::PhoneType;
 

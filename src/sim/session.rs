@@ -566,11 +566,11 @@ impl Session {
                     Err(denial) => self.deny(store, denial),
                 }
             }
-            Err((denial, who)) => {
+            Err(none) => {
                 if let Some(attempt) = self.current.as_mut() {
-                    attempt.user = who;
+                    attempt.user = none.holder.map(|u| *u);
                 }
-                self.deny(store, denial)
+                self.deny(store, none.denial)
             }
         }
     }

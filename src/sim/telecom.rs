@@ -191,7 +191,8 @@ pub fn route(rng: &mut SeededRng, previous: Option<&str>) -> &'static Provider {
         .iter()
         .filter(|p| Some(p.id) != previous)
         .collect();
-    *rng.pick(choices.as_slice())
+    let picked: &&'static Provider = rng.pick(&choices);
+    picked
 }
 
 /// Where a number is, as libphonenumber names it (`US`, `CA`, `GB`, ...).

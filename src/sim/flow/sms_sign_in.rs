@@ -15,6 +15,23 @@ pub struct Holder {
     pub why: String,
 }
 
+/// Why no user can sign in with the number, and the one claimant the log should name, if one
+/// stands out.
+#[derive(Clone, Debug)]
+pub struct NoHolder {
+    pub denial: Denial,
+    pub holder: Option<Box<User>>,
+}
+
+impl NoHolder {
+    fn new(denial: Denial, holder: Option<&User>) -> Self {
+        Self {
+            denial,
+            holder: holder.map(|u| Box::new(u.clone())),
+        }
+    }
+}
+
 /// Computes each claimant's state and picks the one `ready` holder. When there is none, the
 /// denial names the most telling reason (a guest, else the first holder's state) and, where one
 /// user stands out, which user it was, for the log.
@@ -22,7 +39,7 @@ pub fn choose_holder(
     claimants: Vec<User>,
     policy: &Policy,
     claims: &[Claim],
-) -> Result<User, (Denial, Option<User>)> {
+) -> Result<User, NoHolder> {
     let holders: Vec<Holder> = claimants
         .into_iter()
         .filter_map(|user| {
@@ -35,7 +52,7 @@ pub fn choose_holder(
     match (ready.next(), ready.next()) {
         (Some(one), None) => return Ok(one.user.clone()),
         (Some(_), Some(_)) => {
-            return Err((
+            return Err(NoHolder::new(
                 Denial::new(
                     Reason::SmsSignInNotReady,
                     "phoneNumberNotUnique: more than one user is ready on this number",
@@ -46,23 +63,23 @@ pub fn choose_holder(
         _ => {}
     }
     if let Some(guest) = holders.iter().find(|h| h.user.is_guest()) {
-        return Err((
+        return Err(NoHolder::new(
             Denial::new(
                 Reason::GuestNotAllowed,
                 "guest (B2B) accounts cannot use SMS sign-in",
             ),
-            Some(guest.user.clone()),
+            Some(&guest.user),
         ));
     }
     match holders.first() {
-        Some(first) => Err((
+        Some(first) => Err(NoHolder::new(
             Denial::new(
                 Reason::SmsSignInNotReady,
                 format!("{}: {}", first.state, first.why),
             ),
-            (holders.len() == 1).then(|| first.user.clone()),
+            (holders.len() == 1).then_some(&first.user),
         )),
-        None => Err((
+        None => Err(NoHolder::new(
             Denial::new(
                 Reason::SmsSignInNotReady,
                 "no user has SMS sign-in enabled on this number",
