@@ -8,9 +8,12 @@
 
 mod attempt;
 mod call;
+mod entry;
 mod finish;
+mod keypad;
 mod limits;
 mod phone;
+mod start;
 mod text;
 mod timers;
 mod view;
@@ -23,17 +26,17 @@ use serde::Serialize;
 pub use phone::{CallScreen, CallView, Sms, VirtualPhone};
 pub use view::{PhoneView, Screen, SessionView, Waiting};
 
-use self::attempt::{Attempt, Stage};
+use self::attempt::Attempt;
 use self::timers::{Timer, Timers};
 use super::SimError;
 use super::clock::VirtualClock;
 use super::device::{self as sim_device, DeviceChange};
-use super::flow::{Channel, FlowKind, FlowRequest, choose_holder, plan_verification};
+use super::flow::FlowRequest;
 use super::log::SignInRecord;
 use super::otp::CodeSource;
-use super::reason::{Outcome, StepKind};
+use super::reason::Outcome;
 use super::telecom::{self, Fault};
-use crate::domain::{Operator, PhoneNumber, PhoneType, Timestamp, User};
+use crate::domain::{Operator, PhoneNumber, Timestamp};
 use crate::rng::SeededRng;
 use crate::store::{Directory, StoreError, devices};
 
@@ -393,260 +396,6 @@ impl Session {
             }
             Err(StoreError::Corrupt { .. }) => Ok(None),
             Err(e) => Err(e.into()),
-        }
-    }
-
-    fn start(&mut self, store: &dyn Directory, request: FlowRequest) -> Result<(), SimError> {
-        // An unknown user is the operator's mistake, not a sign-in attempt.
-        let user = match &request {
-            FlowRequest::SmsSignIn => None,
-            FlowRequest::Mfa { upn, .. } | FlowRequest::Sspr { upn, .. } => Some(store.user(upn)?),
-        };
-        self.abandon(store)?;
-        let correlation = self.new_correlation_id();
-        self.begin(store, request, user, correlation, 1, None, None)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn begin(
-        &mut self,
-        store: &dyn Directory,
-        request: FlowRequest,
-        user: Option<User>,
-        correlation_id: String,
-        ordinal: u32,
-        previous_provider: Option<&'static str>,
-        typed_number: Option<String>,
-    ) -> Result<(), SimError> {
-        self.attempts += 1;
-        let now = self.now();
-        let mut attempt = Attempt {
-            id: self.attempts,
-            correlation_id,
-            ordinal,
-            request: request.clone(),
-            started_at: now,
-            typed_number: None,
-            entered: None,
-            user: None,
-            plan: None,
-            provider: None,
-            challenge: None,
-            steps: Vec::new(),
-            stage: Stage::AskNumber,
-        };
-        let retry = if ordinal > 1 {
-            format!(" (attempt {ordinal})")
-        } else {
-            String::new()
-        };
-        match &request {
-            FlowRequest::SmsSignIn => {
-                attempt.step(
-                    now,
-                    StepKind::Started,
-                    "the sign-in page asks for a phone number instead of a user name",
-                );
-                self.current = Some(attempt);
-                self.note(
-                    Actor::Service,
-                    format!("SMS sign-in{retry}: the sign-in page asks for a phone number"),
-                );
-                match typed_number {
-                    Some(number) => self.type_number(store, &number),
-                    None => Ok(()),
-                }
-            }
-            FlowRequest::Mfa { via, slot, .. } | FlowRequest::Sspr { via, slot, .. } => {
-                let Some(user) = user else {
-                    return Err(SimError::NotNow("no user to verify".into()));
-                };
-                let kind = request.kind();
-                let upn = user.upn().to_string();
-                if kind == FlowKind::Mfa {
-                    attempt.step(
-                        now,
-                        StepKind::MfaRequired,
-                        "AADSTS50076: the sign-in needs multi-factor authentication",
-                    );
-                    self.note(
-                        Actor::Service,
-                        format!("MFA{retry} for {upn}: AADSTS50076, a second factor is required"),
-                    );
-                } else {
-                    attempt.step(now, StepKind::Started, "password reset: verify a phone");
-                    self.note(
-                        Actor::Service,
-                        format!("password reset{retry} for {upn}: verify your phone"),
-                    );
-                }
-                let (via, slot) = (*via, *slot);
-                attempt.user = Some(user.clone());
-                self.current = Some(attempt);
-                let policy = store.policy()?;
-                match plan_verification(&user, &policy, kind, via, slot, now) {
-                    Ok(plan) => self.deliver(store, plan, previous_provider),
-                    Err(denial) => self.deny(store, denial),
-                }
-            }
-        }
-    }
-
-    fn type_number(&mut self, store: &dyn Directory, text: &str) -> Result<(), SimError> {
-        let attempt = self.live("type a phone number")?;
-        if !matches!(attempt.stage, Stage::AskNumber) {
-            return Err(SimError::NotNow(
-                "the sign-in page is not asking for a phone number".into(),
-            ));
-        }
-        attempt.typed_number = Some(text.to_owned());
-        let now = self.now();
-        let parsed = PhoneNumber::parse(text, None);
-        let shown = match &parsed {
-            Ok(number) => number.masked(),
-            Err(_) => "something that is not a phone number".to_owned(),
-        };
-        self.note(Actor::User, format!("types {shown}"));
-        let number = match parsed {
-            Ok(number) if number.extension().is_none() => number,
-            Ok(_) => {
-                return self.deny(
-                    store,
-                    super::flow::Denial::new(
-                        super::reason::Reason::InvalidFormat,
-                        "a mobile number for sign-in has no extension",
-                    ),
-                );
-            }
-            Err(e) => {
-                return self.deny(
-                    store,
-                    super::flow::Denial::new(super::reason::Reason::InvalidFormat, e.to_string()),
-                );
-            }
-        };
-        if let Some(attempt) = self.current.as_mut() {
-            attempt.entered = Some(number.clone());
-            attempt.step(now, StepKind::NumberEntered, number.masked());
-        }
-        let claims = store.claims_on(&number)?;
-        let mut claimants = Vec::with_capacity(claims.len());
-        for claim in &claims {
-            match store.user(&claim.upn_key) {
-                Ok(user) => claimants.push(user),
-                Err(StoreError::NotFound { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        let policy = store.policy()?;
-        match choose_holder(claimants, &policy, &claims) {
-            Ok(user) => {
-                if let Some(attempt) = self.current.as_mut() {
-                    attempt.user = Some(user.clone());
-                    attempt.step(
-                        now,
-                        StepKind::UserIdentified,
-                        format!("the number is ready for SMS sign-in for {}", user.upn()),
-                    );
-                }
-                self.note(
-                    Actor::Service,
-                    format!("the number identifies {}", user.upn()),
-                );
-                let plan = plan_verification(
-                    &user,
-                    &policy,
-                    FlowKind::SmsSignIn,
-                    Some(Channel::Sms),
-                    Some(PhoneType::Mobile),
-                    now,
-                );
-                match plan {
-                    Ok(plan) => self.deliver(store, plan, None),
-                    Err(denial) => self.deny(store, denial),
-                }
-            }
-            Err(none) => {
-                if let Some(attempt) = self.current.as_mut() {
-                    attempt.user = none.holder.map(|u| *u);
-                }
-                self.deny(store, none.denial)
-            }
-        }
-    }
-
-    fn deliver(
-        &mut self,
-        store: &dyn Directory,
-        plan: super::flow::Plan,
-        previous_provider: Option<&'static str>,
-    ) -> Result<(), SimError> {
-        let now = self.now();
-        let channel = plan.channel;
-        let line = plan.dial.without_extension();
-        if let Some(ext) = &plan.removed_extension {
-            self.note(
-                Actor::Service,
-                format!(
-                    "password reset removes the extension x{ext} and calls the main number {}",
-                    line.masked()
-                ),
-            );
-        }
-        if let Some(attempt) = self.current.as_mut() {
-            if plan.removed_extension.is_some() {
-                attempt.step(
-                    now,
-                    StepKind::ExtensionRemoved,
-                    "password reset dials the main number without the extension",
-                );
-            }
-            attempt.plan = Some(plan);
-        }
-        self.focus = Some(line.clone());
-        if self.load_device(store, &line)?.is_none() {
-            return self.service_error(store, "the device record of the number is unreadable");
-        }
-        match channel {
-            Channel::Sms => self.send_code(store, previous_provider),
-            Channel::Voice => self.place_call(store, previous_provider),
-        }
-    }
-
-    fn resend(&mut self, store: &dyn Directory) -> Result<(), SimError> {
-        let now = self.now();
-        let Some(attempt) = self.current.as_mut() else {
-            return Err(SimError::NotNow("resend: nothing was started".into()));
-        };
-        match &attempt.stage {
-            Stage::AwaitCode(_) => {
-                attempt.step(now, StepKind::Resend, "the user asked for a new code");
-                let previous = attempt.provider.map(|p| p.id);
-                self.note(Actor::User, "asks for a new code");
-                self.send_code(store, previous)
-            }
-            Stage::Ended(_) => {
-                let request = attempt.request.clone();
-                let correlation = attempt.correlation_id.clone();
-                let ordinal = attempt.ordinal + 1;
-                let previous = attempt.provider.map(|p| p.id);
-                let typed = attempt.typed_number.clone();
-                // The user as the directory has them now (a fraud report may have blocked them).
-                let user = match &attempt.user {
-                    Some(u) if !matches!(request, FlowRequest::SmsSignIn) => {
-                        Some(store.user(u.upn().as_str())?)
-                    }
-                    _ => None,
-                };
-                self.note(Actor::User, "tries again");
-                self.begin(store, request, user, correlation, ordinal, previous, typed)
-            }
-            Stage::AskNumber => Err(SimError::NotNow(
-                "resend: the sign-in page is asking for a phone number".into(),
-            )),
-            Stage::Call(_) => Err(SimError::NotNow(
-                "resend: a call is in progress; hang up first".into(),
-            )),
         }
     }
 

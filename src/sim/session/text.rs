@@ -1,36 +1,26 @@
 //! The text-message leg: issue a code (admitted and stored in one transaction), carry it to the
-//! phone through a provider, check what the person types, and let it expire.
+//! phone through a provider, and let it expire. What the person types is in `entry.rs`.
 
 use super::attempt::{CodeWait, Stage, expiry_reason};
-use super::limits::{admit_send, count_failure, refuse_in};
+use super::limits::{admit_send, refuse_in};
 use super::phone::{PendingSms, Sms, VirtualPhone};
 use super::timers::Timer;
 use super::{Actor, Session};
-use crate::domain::{Device, Timestamp};
+use crate::domain::Device;
 use crate::sim::SimError;
 use crate::sim::device::{self as sim_device, SmsFate};
 use crate::sim::flow::{Channel, FlowKind};
-use crate::sim::log::{self, SignInRecord, Step};
-use crate::sim::otp::{self, Check, Issue};
-use crate::sim::reason::{Outcome, Reason, StepKind};
+use crate::sim::log::{SignInRecord, Step};
+use crate::sim::otp::{self, Issue};
+use crate::sim::reason::{Outcome, StepKind};
 use crate::sim::telecom;
-use crate::sim::throttle::{self, Refusal, SsprCount};
-use crate::store::{self, Directory, StoreError, Txn, TxnError};
+use crate::sim::throttle::SsprCount;
+use crate::store::{self, Directory, StoreError};
 
 /// What the issuing transaction did.
 enum Sent {
     Issued(otp::Challenge, Option<SsprCount>),
     Refused(SignInRecord),
-}
-
-/// What the checking transaction did.
-enum Entered {
-    /// The attempt ended (record written).
-    Ended(SignInRecord),
-    /// Wrong, with this many wrong entries left.
-    Wrong { left: u32 },
-    /// The account must wait before the next check (nothing counted).
-    Wait(Refusal),
 }
 
 fn sms_text(flow: FlowKind, code: &str) -> String {
@@ -288,123 +278,6 @@ impl Session {
         Ok(())
     }
 
-    /// The person types a code: checked and consumed in one transaction.
-    pub(super) fn type_code(&mut self, store: &dyn Directory, input: &str) -> Result<(), SimError> {
-        let now = self.now();
-        let limits = store.policy()?.verification;
-        let Some(current) = self.current.as_ref() else {
-            return Err(SimError::NotNow("type a code: nothing was started".into()));
-        };
-        let (challenge, late) = match (&current.stage, current.challenge) {
-            (Stage::AwaitCode(wait), _) => (wait.challenge, false),
-            (Stage::Ended(_), Some(challenge)) => (challenge, true),
-            _ => {
-                return Err(SimError::NotNow(
-                    "type a code: the sign-in page is not asking for one".into(),
-                ));
-            }
-        };
-        if late {
-            // A code typed after its attempt ended is a new attempt of its own (a replay, a late
-            // entry), logged with its own record under the same correlation id.
-            let mut again = current.clone();
-            self.attempts += 1;
-            again.id = self.attempts;
-            again.ordinal += 1;
-            again.started_at = now;
-            again.steps.clear();
-            again.stage = Stage::AwaitCode(CodeWait {
-                challenge,
-                expires_at: now,
-                wrong_left: 0,
-                wrong_entries: 0,
-                opened_at: now,
-                code_length: limits.code_length,
-                delivered: true,
-                problem: None,
-                notice: None,
-            });
-            self.current = Some(again);
-        }
-        let Some(attempt) = self.current.clone() else {
-            return Ok(());
-        };
-        let upn = attempt
-            .user
-            .as_ref()
-            .map(|u| u.upn().to_string())
-            .unwrap_or_default();
-        let entry = otp::normalise(input, limits.code_length);
-        let shown = match entry {
-            Some(_) => format!("types a {}-digit code", limits.code_length),
-            None => format!(
-                "types something that is not a {}-digit code",
-                limits.code_length
-            ),
-        };
-        self.note(Actor::User, shown);
-        let entered_step = Step {
-            at: now,
-            kind: StepKind::CodeEntered,
-            detail: if late {
-                "a code typed after the attempt ended".into()
-            } else {
-                "a code typed on the sign-in page".into()
-            },
-        };
-        let result = store::transact(store.backend(), |txn| {
-            check_entry(
-                txn,
-                &attempt,
-                &upn,
-                challenge,
-                entry.as_deref(),
-                late,
-                now,
-                &entered_step,
-            )
-        })?;
-        match result {
-            Entered::Ended(record) => {
-                self.ended(record);
-                Ok(())
-            }
-            Entered::Wrong { left } => {
-                self.note(
-                    Actor::Service,
-                    format!("incorrect code: {left} more tries with this code"),
-                );
-                if let Some(live) = self.current.as_mut() {
-                    live.steps.push(entered_step);
-                    live.step(
-                        now,
-                        StepKind::CodeRejected,
-                        format!("incorrect code; {left} tries left"),
-                    );
-                    if let Stage::AwaitCode(wait) = &mut live.stage {
-                        wait.wrong_left = left;
-                        wait.wrong_entries += 1;
-                        wait.notice = Some(format!(
-                            "That code didn't work. Check the code and try again ({left} left)."
-                        ));
-                    }
-                }
-                Ok(())
-            }
-            Entered::Wait(refusal) => {
-                let detail = refusal.describe();
-                self.note(Actor::Service, format!("not checked: {detail}"));
-                if let Some(live) = self.current.as_mut() {
-                    live.step(now, StepKind::FailureDelay, detail.clone());
-                    if let Stage::AwaitCode(wait) = &mut live.stage {
-                        wait.notice = Some(format!("Too many failed attempts: {detail}."));
-                    }
-                }
-                Ok(())
-            }
-        }
-    }
-
     /// A code's lifetime ran out with the attempt still waiting.
     pub(super) fn code_expires(
         &mut self,
@@ -439,86 +312,4 @@ fn unreachable_detail(device: &Device) -> &'static str {
     } else {
         "the phone is switched off"
     }
-}
-
-/// One entry inside its transaction: the account's gate, the check, and what follows from it.
-#[allow(clippy::too_many_arguments)]
-fn check_entry(
-    txn: &dyn Txn,
-    attempt: &super::attempt::Attempt,
-    upn: &str,
-    challenge: u64,
-    entry: Option<&str>,
-    late: bool,
-    now: Timestamp,
-    entered: &Step,
-) -> Result<Entered, TxnError> {
-    let upn_key = upn.to_ascii_lowercase();
-    // The account's gate guards checks that could succeed; a finished code is reported as such.
-    let live = otp::challenge_in(txn, challenge)?
-        .is_some_and(|c| c.state == otp::ChallengeState::Live && !c.expired_at(now));
-    let gate = if live {
-        throttle::failures_in(txn, &upn_key)?.gate(now)
-    } else {
-        Ok(())
-    };
-    match gate {
-        Err(refusal @ Refusal::FailureLock { .. }) => {
-            return Ok(Entered::Ended(refuse_in(txn, attempt, &refusal, now)?));
-        }
-        Err(refusal) if !late => return Ok(Entered::Wait(refusal)),
-        Err(refusal) => return Ok(Entered::Ended(refuse_in(txn, attempt, &refusal, now)?)),
-        Ok(()) => {}
-    }
-    let (check, _) = otp::check(txn, challenge, entry, now)?;
-    let (outcome, kind, detail) = match check {
-        Check::Accepted => {
-            throttle::clear_failures(txn, &upn_key)?;
-            (Outcome::SUCCESS, StepKind::CodeAccepted, "code accepted")
-        }
-        Check::Incorrect { left } if !late => {
-            count_failure(txn, upn, now)?;
-            return Ok(Entered::Wrong { left });
-        }
-        Check::Incorrect { .. } | Check::Superseded | Check::NotFound => {
-            count_failure(txn, upn, now)?;
-            (
-                Outcome::denied(Reason::IncorrectCode),
-                StepKind::CodeRejected,
-                "incorrect code",
-            )
-        }
-        Check::TooMany => {
-            count_failure(txn, upn, now)?;
-            (
-                Outcome::denied(Reason::TooManyIncorrectCodes),
-                StepKind::CodeRejected,
-                "too many incorrect codes: the code is dead",
-            )
-        }
-        Check::AlreadyUsed => {
-            count_failure(txn, upn, now)?;
-            (
-                Outcome::denied(Reason::CodeAlreadyUsed),
-                StepKind::CodeRejected,
-                "the code was already used",
-            )
-        }
-        Check::Expired => (
-            Outcome::denied(Reason::CodeExpired),
-            StepKind::CodeExpired,
-            "the code has expired",
-        ),
-    };
-    let extra = [
-        entered.clone(),
-        Step {
-            at: now,
-            kind,
-            detail: detail.into(),
-        },
-    ];
-    let record = attempt.record(outcome, now, &extra);
-    let seq = log::append(txn, &record)?;
-    Ok(Entered::Ended(SignInRecord { seq, ..record }))
 }
