@@ -910,11 +910,13 @@ fn five_sspr_validations_in_an_hour_block_sspr_for_a_day() {
     }
     let s = w.play(5, sspr(lucas, Some(Channel::Sms)), &["auto"]);
     assert_eq!(reason(&s), Some(Reason::SsprLimitReached));
+    let s = w.play(5, mfa(lucas, Some(Channel::Sms)), &["auto"]);
+    assert!(s.outcome().unwrap().is_success(), "MFA is not blocked");
     // Still blocked 23 hours later (a refused attempt counts as an attempt)...
     w.advance(23 * 3600);
     let s = w.play(5, sspr(lucas, Some(Channel::Sms)), &["auto"]);
     assert_eq!(reason(&s), Some(Reason::SsprLimitReached));
-    // ...and free 24 hours after the last attempt. MFA was never affected.
+    // ...and free 24 hours after the last attempt.
     w.advance(24 * 3600 + 1);
     let s = w.play(5, sspr(lucas, Some(Channel::Sms)), &["auto"]);
     assert!(s.outcome().unwrap().is_success(), "{}", timeline_text(&s));
@@ -1179,4 +1181,35 @@ fn the_view_follows_the_flow_and_times_only_while_pending() {
     // Answering when nothing rings is refused, and changes nothing.
     assert!(s.handle(&w.store, Event::AnswerCall).is_err());
     assert_eq!(s.waiting(), Waiting::Code);
+}
+
+#[test]
+fn every_demo_plays_step_by_step_to_its_expected_end() {
+    for name in phonedesk::sim::demo_script::names() {
+        let w = world();
+        let script = phonedesk::sim::DemoScript::load(name).unwrap();
+        let total = script.steps.len();
+        let mut player = phonedesk::sim::DemoPlayer::new(script, w.clock.clone(), operator());
+        let mut played = 0;
+        while let Some(step) = player.next_step(&w.store).unwrap() {
+            played += 1;
+            assert_eq!(step.number, played);
+            assert_eq!(step.total, total);
+            assert!(!step.caption.is_empty());
+            assert!(step.timeline_from <= player.session().timeline().len());
+        }
+        assert!(player.is_finished());
+        assert_eq!(played, total, "{name}");
+        let verdict = player.verdict(&w.store).unwrap();
+        assert!(
+            verdict.met,
+            "{name}: expected {}, got {}",
+            verdict.expected, verdict.actual
+        );
+        assert_eq!(
+            player.session().next_due(),
+            None,
+            "{name} leaves nothing pending"
+        );
+    }
 }
