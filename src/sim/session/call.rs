@@ -85,7 +85,7 @@ impl Session {
         }
         self.note(
             Actor::Service,
-            format!("calls {} ({})", plan.registered.masked(), plan.slot),
+            format!("calls {} ({} phone)", plan.dial.masked(), plan.slot),
         );
         self.note(
             Actor::Provider,
