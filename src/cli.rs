@@ -200,6 +200,7 @@ pub struct RunArgs {
     /// Deterministic mode: the same seed gives the same codes, senders, routes and timeline
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Print the timeline, the result and the sign-in records as JSON
     #[arg(long)]
     pub json: bool,
 }
@@ -208,6 +209,7 @@ pub struct RunArgs {
 pub enum SigninCommand {
     /// SMS sign-in: the user types their phone number instead of a user name
     SmsSignin {
+        /// The number typed instead of a user name (with +country code)
         #[arg(long, value_name = "NUMBER")]
         phone: String,
         #[command(flatten)]
@@ -215,11 +217,13 @@ pub enum SigninCommand {
     },
     /// Multi-factor authentication by text (mobile) or voice (mobile, alternateMobile, office)
     Mfa {
+        /// The user signing in
         #[arg(long, value_name = "UPN")]
         user: String,
         /// sms or voice [default: the user's default method]
         #[arg(long, value_parser = parse_channel)]
         via: Option<Channel>,
+        /// mobile, alternateMobile or office [default: from --via or the default method]
         #[arg(long, value_name = "TYPE", value_parser = parse_slot)]
         slot: Option<PhoneType>,
         #[command(flatten)]
@@ -227,10 +231,13 @@ pub enum SigninCommand {
     },
     /// Self-service password reset by text (mobile) or voice (mobile, office)
     Sspr {
+        /// The user resetting their password
         #[arg(long, value_name = "UPN")]
         user: String,
+        /// sms or voice [default: the user's default method]
         #[arg(long, value_parser = parse_channel)]
         via: Option<Channel>,
+        /// mobile or office [default: from --via or the default method]
         #[arg(long, value_name = "TYPE", value_parser = parse_slot)]
         slot: Option<PhoneType>,
         #[command(flatten)]
@@ -238,6 +245,7 @@ pub enum SigninCommand {
     },
     /// Clear a user's count of consecutive failed verifications (audited)
     ClearFailures {
+        /// The user whose count is cleared
         #[arg(long, value_name = "UPN")]
         user: String,
     },
