@@ -191,7 +191,7 @@ pub enum Command {
 }
 
 /// How the simulated person behaves, and how the run is reported.
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct RunArgs {
     /// What the person does next, in order: auto, code:NNNNNN, keys:KEYS (keys:#, keys:1234#,
     /// keys:0#1), none, answer, hangup, resend, wait:SECONDS [default: auto]
@@ -205,7 +205,7 @@ pub struct RunArgs {
     pub json: bool,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Debug, Clone)]
 pub enum SigninCommand {
     /// SMS sign-in: the user types their phone number instead of a user name
     SmsSignin {

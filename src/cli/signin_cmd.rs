@@ -8,42 +8,61 @@ use serde::Serialize;
 
 use super::output::{self, safe};
 use super::{Failure, Outcome, RunArgs, SigninCommand};
-use crate::domain::{Operator, PhoneType};
+use crate::domain::Operator;
 use crate::sim::session::TimelineEntry;
 use crate::sim::{
-    Channel, Event, FlowRequest, Response, Session, SessionOptions, SignInRecord, SimError,
-    VirtualClock, person, throttle,
+    Event, FlowRequest, Response, Session, SessionOptions, SignInRecord, SimError, VirtualClock,
+    person, throttle,
 };
 use crate::store::Directory;
 
+/// The flow a `signin` command starts, with the events that start it and how it runs.
+fn plan(cmd: SigninCommand) -> Option<(FlowRequest, Vec<Event>, RunArgs)> {
+    let (request, typed, run) = match cmd {
+        SigninCommand::ClearFailures { .. } => return None,
+        SigninCommand::SmsSignin { phone, run } => (FlowRequest::SmsSignIn, Some(phone), run),
+        SigninCommand::Mfa {
+            user,
+            via,
+            slot,
+            run,
+        } => (
+            FlowRequest::Mfa {
+                upn: user,
+                via,
+                slot,
+            },
+            None,
+            run,
+        ),
+        SigninCommand::Sspr {
+            user,
+            via,
+            slot,
+            run,
+        } => (
+            FlowRequest::Sspr {
+                upn: user,
+                via,
+                slot,
+            },
+            None,
+            run,
+        ),
+    };
+    let mut events = vec![Event::Start(request.clone())];
+    events.extend(typed.map(Event::TypeNumber));
+    Some((request, events, run))
+}
+
 /// Refuses, before anything runs, a response that cannot fit the flow's channel.
 pub fn check_usage(cmd: &SigninCommand) -> Outcome {
-    let (run, calls) = match cmd {
-        SigninCommand::SmsSignin { run, .. } => (run, Some(false)),
-        SigninCommand::Mfa { run, via, slot, .. } | SigninCommand::Sspr { run, via, slot, .. } => {
-            let calls = match (via, slot) {
-                (Some(via), _) => Some(*via == Channel::Voice),
-                (None, Some(PhoneType::AlternateMobile | PhoneType::Office)) => Some(true),
-                _ => None,
-            };
-            (run, calls)
-        }
-        SigninCommand::ClearFailures { .. } => return Ok(()),
-    };
-    let Some(calls) = calls else {
-        return Ok(());
-    };
-    if let Some(misfit) = run
-        .respond
-        .iter()
-        .find(|r| r.for_calls().is_some_and(|c| c != calls))
-    {
-        return Err(Failure::usage(format!(
-            "--respond {misfit} does not fit a sign-in by {}",
-            if calls { "voice" } else { "text" }
-        )));
+    let misfit =
+        plan(cmd.clone()).and_then(|(request, _, run)| person::misfit(&request, &run.respond));
+    match misfit {
+        Some(why) => Err(Failure::usage(why)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 #[derive(Serialize)]
@@ -64,48 +83,16 @@ pub fn run(
     clock: Arc<VirtualClock>,
     cmd: SigninCommand,
 ) -> Outcome {
-    let (events, run) = match cmd {
-        SigninCommand::ClearFailures { user } => {
-            let cleared = throttle::reset_failures(store, operator, &user)?;
-            output::line(&format!(
-                "cleared {cleared} consecutive failed verifications of {}",
-                safe(&user)
-            ));
-            return Ok(());
-        }
-        SigninCommand::SmsSignin { phone, run } => (
-            vec![
-                Event::Start(FlowRequest::SmsSignIn),
-                Event::TypeNumber(phone),
-            ],
-            run,
-        ),
-        SigninCommand::Mfa {
-            user,
-            via,
-            slot,
-            run,
-        } => (
-            vec![Event::Start(FlowRequest::Mfa {
-                upn: user,
-                via,
-                slot,
-            })],
-            run,
-        ),
-        SigninCommand::Sspr {
-            user,
-            via,
-            slot,
-            run,
-        } => (
-            vec![Event::Start(FlowRequest::Sspr {
-                upn: user,
-                via,
-                slot,
-            })],
-            run,
-        ),
+    if let SigninCommand::ClearFailures { user } = &cmd {
+        let cleared = throttle::reset_failures(store, operator, user)?;
+        output::line(&format!(
+            "cleared {cleared} consecutive failed verifications of {}",
+            safe(user)
+        ));
+        return Ok(());
+    }
+    let Some((_, events, run)) = plan(cmd) else {
+        return Ok(());
     };
     let RunArgs {
         respond,

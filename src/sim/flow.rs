@@ -103,6 +103,19 @@ pub enum FlowRequest {
 }
 
 impl FlowRequest {
+    /// The channel the flow will certainly use, when the request alone decides it: SMS sign-in
+    /// texts; an explicit `via`; the alternate mobile and office slots only take calls.
+    pub fn known_channel(&self) -> Option<Channel> {
+        match self {
+            Self::SmsSignIn => Some(Channel::Sms),
+            Self::Mfa { via, slot, .. } | Self::Sspr { via, slot, .. } => match (via, slot) {
+                (Some(via), _) => Some(*via),
+                (None, Some(slot)) if !slot.receives_sms() => Some(Channel::Voice),
+                _ => None,
+            },
+        }
+    }
+
     pub fn kind(&self) -> FlowKind {
         match self {
             Self::SmsSignIn => FlowKind::SmsSignIn,

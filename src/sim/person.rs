@@ -10,6 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::SimError;
+use super::flow::{Channel, FlowRequest};
 use super::session::{CallScreen, Event, Session, Waiting};
 use super::voice::{self, Keypad};
 use crate::store::Directory;
@@ -117,6 +118,19 @@ impl Response {
             Self::Auto | Self::None | Self::Resend | Self::Wait(_) => None,
         }
     }
+}
+
+/// The first response that cannot fit `request`'s channel (keys for a text, a code for a call),
+/// with why: a script mistake refused before anything runs.
+pub fn misfit(request: &FlowRequest, responses: &[Response]) -> Option<String> {
+    let calls = request.known_channel()? == Channel::Voice;
+    let wrong = responses
+        .iter()
+        .find(|r| r.for_calls().is_some_and(|c| c != calls))?;
+    Some(format!(
+        "--respond {wrong} does not fit a sign-in by {}",
+        if calls { "voice" } else { "text" }
+    ))
 }
 
 fn pause(session: &mut Session, store: &dyn Directory, ms: i64) -> Result<(), SimError> {
