@@ -5,8 +5,13 @@
 //! are one line on stderr that says what and why.
 
 mod admin_cmd;
+mod demo_cmd;
+mod device_cmd;
+mod log_cmd;
 mod output;
 mod phone_cmd;
+mod signin_cmd;
+mod telecom_cmd;
 mod user_cmd;
 
 use std::path::PathBuf;
@@ -16,8 +21,9 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::config;
-use crate::domain::{DefaultMethod, Operator, PhoneType, Role};
-use crate::store::{self, Directory, StoreError, SystemClock};
+use crate::domain::{DefaultMethod, Operator, PhoneType, Role, Timestamp};
+use crate::sim::{Channel, Fault, Response, VirtualClock};
+use crate::store::{self, Clock, Directory, StoreError, SystemClock};
 
 /// A failed command: what to print and which exit code to use.
 #[derive(Debug)]
@@ -44,6 +50,16 @@ impl Failure {
     }
 }
 
+impl From<crate::sim::SimError> for Failure {
+    /// Store trouble is a refusal; an event or value the simulator cannot take is a usage error.
+    fn from(e: crate::sim::SimError) -> Self {
+        match e {
+            crate::sim::SimError::Store(e) => e.into(),
+            other => Self::usage(other.to_string()),
+        }
+    }
+}
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         Self::refused(e.to_string())
@@ -58,6 +74,31 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 fn parse_slot(s: &str) -> Result<PhoneType, String> {
     s.parse()
+}
+
+fn parse_channel(s: &str) -> Result<Channel, String> {
+    s.parse()
+}
+
+fn parse_response(s: &str) -> Result<Response, String> {
+    s.parse()
+}
+
+fn parse_fault(s: &str) -> Result<Fault, String> {
+    s.parse()
+}
+
+fn parse_on_off(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "on" | "yes" | "true" => Ok(true),
+        "off" | "no" | "false" => Ok(false),
+        _ => Err(format!("\"{s}\" is not on or off")),
+    }
+}
+
+fn parse_time(s: &str) -> Result<Timestamp, String> {
+    s.parse()
+        .map_err(|e: crate::domain::time::BadTimestamp| e.to_string())
 }
 
 #[derive(Parser, Debug)]
@@ -121,9 +162,135 @@ pub enum Command {
         #[arg(long)]
         replace: bool,
     },
-    /// The demo tenant and the large-tenant generator
+    /// The demo tenant, the large-tenant generator and the guided sign-in demos
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Simulate a sign-in: SMS sign-in, MFA or password reset, by text or voice
+    #[command(subcommand)]
+    Signin(SigninCommand),
+    /// Show or change a simulated phone (power, signal, SMS, voicemail, blocked senders)
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// Show the simulated telecom providers or inject a fault
+    #[command(subcommand)]
+    Telecom(TelecomCommand),
+    /// Show the sign-in log, newest first
+    Log {
+        /// Only attempts of this user
+        #[arg(long, value_name = "UPN")]
+        user: Option<String>,
+        /// Only attempts that started at or after this UTC time (2026-11-28T09:00:00Z)
+        #[arg(long, value_name = "TIME", value_parser = parse_time)]
+        since: Option<Timestamp>,
+        /// At most this many attempts
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// How the simulated person behaves, and how the run is reported.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RunArgs {
+    /// What the person does next, in order: auto, code:NNNNNN, keys:KEYS (keys:#, keys:1234#,
+    /// keys:0#1), none, answer, hangup, resend, wait:SECONDS [default: auto]
+    #[arg(long = "respond", value_name = "R", value_parser = parse_response)]
+    pub respond: Vec<Response>,
+    /// Deterministic mode: the same seed gives the same codes, senders, routes and timeline
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Print the timeline, the result and the sign-in records as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum SigninCommand {
+    /// SMS sign-in: the user types their phone number instead of a user name
+    SmsSignin {
+        /// The number typed instead of a user name (with +country code)
+        #[arg(long, value_name = "NUMBER")]
+        phone: String,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Multi-factor authentication by text (mobile) or voice (mobile, alternateMobile, office)
+    Mfa {
+        /// The user signing in
+        #[arg(long, value_name = "UPN")]
+        user: String,
+        /// sms or voice [default: the user's default method]
+        #[arg(long, value_parser = parse_channel)]
+        via: Option<Channel>,
+        /// mobile, alternateMobile or office [default: from --via or the default method]
+        #[arg(long, value_name = "TYPE", value_parser = parse_slot)]
+        slot: Option<PhoneType>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Self-service password reset by text (mobile) or voice (mobile, office)
+    Sspr {
+        /// The user resetting their password
+        #[arg(long, value_name = "UPN")]
+        user: String,
+        /// sms or voice [default: the user's default method]
+        #[arg(long, value_parser = parse_channel)]
+        via: Option<Channel>,
+        /// mobile or office [default: from --via or the default method]
+        #[arg(long, value_name = "TYPE", value_parser = parse_slot)]
+        slot: Option<PhoneType>,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Clear a user's count of consecutive failed verifications (audited)
+    ClearFailures {
+        /// The user whose count is cleared
+        #[arg(long, value_name = "UPN")]
+        user: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DeviceCommand {
+    /// Show the conditions of a number's phone
+    Show { number: String },
+    /// Change the conditions of a number's phone (audited)
+    Set {
+        number: String,
+        #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
+        power: Option<bool>,
+        #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
+        signal: Option<bool>,
+        /// The line's messaging service
+        #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
+        sms: Option<bool>,
+        /// Forward unanswered calls to voicemail
+        #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
+        voicemail: Option<bool>,
+        #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
+        landline: Option<bool>,
+        /// Block a short code or number (texts discarded, calls rejected)
+        #[arg(long, value_name = "NUMBER")]
+        block_sender: Vec<String>,
+        #[arg(long, value_name = "NUMBER")]
+        unblock_sender: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TelecomCommand {
+    /// The providers, their latency and their faults
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Inject a fault: none, sms-drop, call-fail or dtmf-loss (audited)
+    Fault {
+        provider: String,
+        #[arg(value_parser = parse_fault)]
+        fault: Fault,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -230,6 +397,10 @@ pub enum DemoCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Play a guided sign-in demo headless, step by step (names: see demo list)
+    Play { name: String },
+    /// List the guided sign-in demos
+    List,
 }
 
 /// Parses the arguments and runs the command. Returns the process exit code.
@@ -246,7 +417,10 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            // A denied sign-in has already said so on stdout; it has no message of its own.
+            if !failure.message.is_empty() {
+                eprintln!("error: {}", failure.message);
+            }
             ExitCode::from(failure.code)
         }
     }
@@ -274,20 +448,47 @@ pub fn run(cli: Cli) -> Outcome {
                 "demo reset replaces every user in the database; add --yes to confirm",
             ));
         }
+        Command::Demo(DemoCommand::List) => return demo_cmd::list(),
+        Command::Signin(cmd) => signin_cmd::check_usage(cmd)?,
         _ => {}
     }
-    let store = open_store(cli.db)?;
-    let seeds_demo = !matches!(command, Command::Import { .. } | Command::Demo(_));
+    // Simulations run on virtual time; the store shares the clock so its audit entries agree.
+    let clock = Arc::new(VirtualClock::at(Timestamp::now()));
+    let store_clock: Arc<dyn Clock> = if command.is_simulation() {
+        clock.clone()
+    } else {
+        Arc::new(SystemClock)
+    };
+    let store = open_store_with(cli.db, store_clock)?;
+    let seeds_demo = !matches!(
+        command,
+        Command::Import { .. }
+            | Command::Demo(
+                DemoCommand::Reset { .. } | DemoCommand::Generate { .. } | DemoCommand::List
+            )
+    );
     if seeds_demo && crate::demo::seed_if_empty(&store, &operator)? {
         eprintln!(
             "note: the database was empty; seeded the demo tenant into {}",
             store.location()
         );
     }
-    dispatch(&store, &operator, command)
+    dispatch(&store, &operator, &clock, command)
 }
 
-fn dispatch(store: &dyn Directory, operator: &Operator, command: Command) -> Outcome {
+impl Command {
+    /// Commands that run the simulator on virtual time.
+    fn is_simulation(&self) -> bool {
+        matches!(self, Self::Signin(_) | Self::Demo(DemoCommand::Play { .. }))
+    }
+}
+
+fn dispatch(
+    store: &dyn Directory,
+    operator: &Operator,
+    clock: &Arc<VirtualClock>,
+    command: Command,
+) -> Outcome {
     match command {
         Command::User(cmd) => match cmd {
             UserCommand::Search { query, limit, json } => {
@@ -340,12 +541,58 @@ fn dispatch(store: &dyn Directory, operator: &Operator, command: Command) -> Out
         }
         Command::Import { file, replace } => admin_cmd::import(store, operator, &file, replace),
         Command::Demo(DemoCommand::Reset { .. }) => admin_cmd::demo_reset(store, operator),
-        Command::Demo(DemoCommand::Generate { .. }) => Ok(()),
+        Command::Demo(DemoCommand::Generate { .. } | DemoCommand::List) => Ok(()),
+        Command::Demo(DemoCommand::Play { name }) => {
+            demo_cmd::play(store, operator, clock.clone(), &name)
+        }
+        Command::Signin(cmd) => signin_cmd::run(store, operator, clock.clone(), cmd),
+        Command::Device(DeviceCommand::Show { number }) => device_cmd::show(store, &number),
+        Command::Device(DeviceCommand::Set {
+            number,
+            power,
+            signal,
+            sms,
+            voicemail,
+            landline,
+            block_sender,
+            unblock_sender,
+        }) => device_cmd::set(
+            store,
+            operator,
+            &number,
+            device_cmd::Conditions {
+                power,
+                signal,
+                sms,
+                voicemail,
+                landline,
+                block: block_sender,
+                unblock: unblock_sender,
+            },
+        ),
+        Command::Telecom(TelecomCommand::Status { json }) => telecom_cmd::status(store, json),
+        Command::Telecom(TelecomCommand::Fault { provider, fault }) => {
+            telecom_cmd::fault(store, operator, &provider, fault)
+        }
+        Command::Log {
+            user,
+            since,
+            limit,
+            json,
+        } => log_cmd::show(store, user.as_deref(), since, limit, json),
     }
 }
 
 /// Opens the sled database the flags and environment name.
 pub fn open_store(db: Option<PathBuf>) -> Result<store::Store<store::SledBackend>, Failure> {
+    open_store_with(db, Arc::new(SystemClock))
+}
+
+/// Opens the sled database the flags and environment name, stamping with `clock`.
+pub fn open_store_with(
+    db: Option<PathBuf>,
+    clock: Arc<dyn Clock>,
+) -> Result<store::Store<store::SledBackend>, Failure> {
     let path = config::database_path(db).map_err(Failure::refused)?;
     if let Some(parent) = path.parent()
         && !parent.as_os_str().is_empty()
@@ -354,7 +601,7 @@ pub fn open_store(db: Option<PathBuf>) -> Result<store::Store<store::SledBackend
         std::fs::create_dir_all(parent)
             .map_err(|e| Failure::refused(format!("cannot create {}: {e}", parent.display())))?;
     }
-    Ok(store::open_sled(&path, Arc::new(SystemClock))?)
+    Ok(store::open_sled(&path, clock)?)
 }
 
 /// Opens the database, seeds it on first run, and hands over to the terminal UI.

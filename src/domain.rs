@@ -1,10 +1,13 @@
 //! The rules of phone authentication methods, with no I/O: numbers, slots, users, policy, roles,
 //! the edit rules and `smsSignInState`. Everything here is tested without a terminal or database.
 
+pub mod device;
 pub mod diagnosis;
+pub mod hex;
 pub mod method;
 pub mod number_type;
 pub mod phone;
+pub mod pin;
 pub mod policy;
 pub mod region;
 pub mod role;
@@ -14,11 +17,13 @@ pub mod search;
 pub mod time;
 pub mod user;
 
+pub use device::{Device, SenderId};
 pub use diagnosis::{Diagnosis, Finding, FindingKind, PhoneCheck};
 pub use method::{DefaultMethod, PhoneMethod, PhoneType, SmsSignInState};
 pub use number_type::NumberType;
 pub use phone::{PhoneNumber, ShapeError};
-pub use policy::{Policy, Tenant};
+pub use pin::PinHash;
+pub use policy::{Policy, Tenant, Verification};
 pub use region::Region;
 pub use role::{Operator, Role};
 pub use rules::{Applied, Claim, Edit, EditContext, RuleError};

@@ -3,6 +3,7 @@
 //! Layers, each importing only the ones below it:
 //! - [`domain`]: the rules of numbers, slots, users, policy and roles (pure, no I/O);
 //! - [`store`]: the directory behind a trait, on sled (and an in-memory twin for tests);
+//! - [`sim`]: the sign-in simulator (flows, codes, limits, devices, telecom, the sign-in log);
 //! - [`tenant_file`] and [`demo`]: the import/export format, the demo tenant and the generator;
 //! - [`cli`]: the headless commands, and the entry point that starts the terminal UI.
 
@@ -12,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod panic_guard;
 pub mod rng;
+pub mod sim;
 pub mod store;
 pub mod tenant_file;
 pub mod tui;

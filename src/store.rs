@@ -6,6 +6,7 @@
 
 mod audit;
 mod backend;
+pub mod devices;
 mod directory;
 mod memory;
 mod schema;
@@ -19,13 +20,15 @@ use std::sync::Arc;
 pub use audit::AuditEntry;
 pub use backend::{Backend, TreeId, Txn, TxnError};
 pub use directory::Store;
+pub(crate) use directory::{append_audit, decode, encode};
 pub use memory::MemoryBackend;
 pub use schema::SCHEMA_VERSION;
+pub(crate) use schema::{decode_u64, index_prefix, indexed_key, next_seq};
 pub use sled_backend::SledBackend;
 
 use crate::domain::{
-    Applied, Claim, Edit, Operator, PhoneNumber, Policy, SmsSignInState, Tenant, Timestamp, Upn,
-    User,
+    Applied, Claim, Device, Edit, Operator, PhoneNumber, Policy, SmsSignInState, Tenant, Timestamp,
+    Upn, User,
 };
 
 /// Why a store operation did not happen. Nothing was written in any case.
@@ -111,6 +114,8 @@ pub struct Snapshot {
     pub tenant: Tenant,
     pub policy: Policy,
     pub users: Vec<User>,
+    /// Configured simulated devices, one per number (without extension), in number order.
+    pub devices: Vec<Device>,
 }
 
 /// What an import did.

@@ -3,13 +3,21 @@
 //! Import checks the whole file before anything is written and reports every problem with its
 //! JSON path (`users[3].phoneMethods[0].phoneNumber: ...`). Export writes users in UPN order with
 //! a fixed key order, so export -> import -> export is byte-identical.
+//!
+//! Besides users, the file carries the simulator's world: `policy.verification` (code length and
+//! lifetime, wrong-code and send limits, PIN mode, fraud auto-block; defaults when absent), a
+//! per-user `pin` (a plain PIN on import, only ever exported as its hash) and the top-level
+//! `devices` (one simulated phone per number).
 
+mod devices;
 mod fields;
+mod pin;
 mod read;
 mod write;
 
 use std::fmt;
 
+pub use pin::HIDDEN_PIN;
 pub use read::parse;
 pub use write::{ExportOptions, to_json, user_json};
 

@@ -246,9 +246,10 @@ pub fn generate(count: usize, seed: u64, now: Timestamp) -> Snapshot {
         },
         policy: Policy {
             sms_sign_in_groups: vec![FRONTLINE.to_owned()],
-            office_phone_allowed: true,
+            ..Policy::default()
         },
         users,
+        devices: Vec::new(),
     }
 }
 

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::method::{DefaultMethod, PhoneMethod, PhoneType};
+use super::pin::PinHash;
 use super::region::Region;
 use super::time::Timestamp;
 
@@ -185,6 +186,9 @@ pub struct User {
     /// Authentication (private) phones, at most one per slot, kept in slot order.
     #[serde(default)]
     pub phone_methods: Vec<PhoneMethod>,
+    /// The voice PIN for PIN mode, hashed; never kept in plain text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<PinHash>,
 }
 
 impl User {
@@ -202,6 +206,7 @@ impl User {
             block: None,
             default_mfa_method: None,
             phone_methods: Vec::new(),
+            pin: None,
         }
     }
 

@@ -386,6 +386,12 @@ impl<B: Backend> Directory for Store<B> {
         for tree in cleared {
             stale.push((tree, all_keys(&self.backend, tree)?));
         }
+        let devices: Vec<(Vec<u8>, Vec<u8>)> = snapshot
+            .devices
+            .iter()
+            .map(|d| Ok((super::devices::device_key(&d.phone_number), encode(d)?)))
+            .collect::<Result<_, TxnError>>()
+            .map_err(txn_to_store)?;
         let tenant = encode(&snapshot.tenant).map_err(txn_to_store)?;
         let policy = encode(&snapshot.policy).map_err(txn_to_store)?;
         self.backend.transact(&|txn| {
@@ -399,6 +405,9 @@ impl<B: Backend> Directory for Store<B> {
             }
             for (key, value) in &claims {
                 txn.insert(TreeId::Claims, key.as_bytes(), value)?;
+            }
+            for (key, value) in &devices {
+                txn.insert(TreeId::Devices, key, value)?;
             }
             txn.insert(TreeId::Meta, KEY_TENANT, &tenant)?;
             txn.insert(TreeId::Meta, KEY_POLICY, &policy)?;
@@ -432,6 +441,7 @@ impl<B: Backend> Directory for Store<B> {
             tenant: self.tenant()?,
             policy: self.policy()?,
             users,
+            devices: super::devices::all_devices(&self.backend)?,
         })
     }
 

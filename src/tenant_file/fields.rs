@@ -98,6 +98,41 @@ impl Fields {
         }
     }
 
+    /// An optional whole number in `range`, `default` when absent.
+    pub fn uint(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &str,
+        key: &str,
+        default: u64,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> u64 {
+        match object.get(key) {
+            None => default,
+            Some(Value::Number(n)) => match n.as_u64() {
+                Some(v) if range.contains(&v) => v,
+                _ => {
+                    self.problem(
+                        &join(path, key),
+                        format!(
+                            "expected a whole number from {} to {}, found {n}",
+                            range.start(),
+                            range.end()
+                        ),
+                    );
+                    default
+                }
+            },
+            Some(v) => {
+                self.problem(
+                    &join(path, key),
+                    format!("expected a number, found {}", kind(v)),
+                );
+                default
+            }
+        }
+    }
+
     /// An optional array (absent is empty).
     pub fn array<'v>(
         &mut self,

@@ -5,21 +5,33 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use super::devices::read_devices;
 use super::fields::{Fields, index, join};
+use super::pin::read_pin;
 use super::{Problem, VERSION};
 use crate::domain::user::{MAX_DISPLAY_NAME_CHARS, User, UserType};
 use crate::domain::{
     Block, BlockKind, DefaultMethod, PhoneMethod, PhoneNumber, PhoneType, Policy, Region, Tenant,
-    Timestamp, Upn,
+    Timestamp, Upn, Verification,
 };
 use crate::store::Snapshot;
 
 /// The longest directory (public) phone text accepted.
 const MAX_DIRECTORY_PHONE_CHARS: usize = 64;
 
-const TOP_KEYS: &[&str] = &["version", "tenant", "policy", "users"];
+const TOP_KEYS: &[&str] = &["version", "tenant", "policy", "users", "devices"];
 const TENANT_KEYS: &[&str] = &["name", "domain"];
-const POLICY_KEYS: &[&str] = &["smsSignInGroups", "officePhoneAllowed"];
+const POLICY_KEYS: &[&str] = &["smsSignInGroups", "officePhoneAllowed", "verification"];
+const VERIFICATION_KEYS: &[&str] = &[
+    "codeLength",
+    "codeLifetimeSeconds",
+    "maxWrongCodes",
+    "sendLimit",
+    "sendWindowSeconds",
+    "countrySendLimit",
+    "pinMode",
+    "fraudAutoBlock",
+];
 const USER_KEYS: &[&str] = &[
     "userPrincipalName",
     "displayName",
@@ -33,6 +45,7 @@ const USER_KEYS: &[&str] = &[
     "block",
     "defaultMfaMethod",
     "phoneMethods",
+    "pin",
 ];
 const BLOCK_KEYS: &[&str] = &["kind", "reason", "since", "until"];
 const METHOD_KEYS: &[&str] = &[
@@ -104,10 +117,19 @@ fn read_top(f: &mut Fields, value: &Value, now: Timestamp) -> Option<Snapshot> {
             Vec::new()
         }
     };
+    let devices = match top.get("devices") {
+        Some(Value::Array(items)) => read_devices(f, items),
+        Some(_) => {
+            f.problem("devices", "expected an array of devices");
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
     Some(Snapshot {
         tenant: tenant?,
         policy: policy?,
         users,
+        devices,
     })
 }
 
@@ -128,9 +150,61 @@ fn read_tenant(f: &mut Fields, value: &Value) -> Option<Tenant> {
 fn read_policy(f: &mut Fields, value: &Value) -> Option<Policy> {
     let obj = f.object(value, "policy")?;
     f.only_keys(obj, "policy", POLICY_KEYS);
+    let verification = match obj.get("verification") {
+        None => Verification::default(),
+        Some(v) => read_verification(f, v)?,
+    };
     Some(Policy {
         sms_sign_in_groups: f.strings(obj, "policy", "smsSignInGroups"),
         office_phone_allowed: f.bool(obj, "policy", "officePhoneAllowed", true),
+        verification,
+    })
+}
+
+/// The verification knobs; each absent knob takes its default, each present one its range.
+fn read_verification(f: &mut Fields, value: &Value) -> Option<Verification> {
+    const PATH: &str = "policy.verification";
+    let obj = f.object(value, PATH)?;
+    f.only_keys(obj, PATH, VERIFICATION_KEYS);
+    let d = Verification::default();
+    let mut number = |key: &str, default: u64, range| f.uint(obj, PATH, key, default, range);
+    let code_length = number(
+        "codeLength",
+        d.code_length.into(),
+        Verification::CODE_LENGTH,
+    );
+    let code_lifetime_seconds = number(
+        "codeLifetimeSeconds",
+        d.code_lifetime_seconds.into(),
+        Verification::CODE_LIFETIME_SECONDS,
+    );
+    let max_wrong_codes = number(
+        "maxWrongCodes",
+        d.max_wrong_codes.into(),
+        Verification::MAX_WRONG_CODES,
+    );
+    let send_limit = number("sendLimit", d.send_limit.into(), Verification::SEND_LIMIT);
+    let send_window_seconds = number(
+        "sendWindowSeconds",
+        d.send_window_seconds.into(),
+        Verification::SEND_WINDOW_SECONDS,
+    );
+    let country_send_limit = number(
+        "countrySendLimit",
+        d.country_send_limit.into(),
+        Verification::COUNTRY_SEND_LIMIT,
+    );
+    // The ranges above keep every value inside its field's type.
+    let narrow = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+    Some(Verification {
+        code_length: u8::try_from(code_length).unwrap_or(d.code_length),
+        code_lifetime_seconds: narrow(code_lifetime_seconds),
+        max_wrong_codes: narrow(max_wrong_codes),
+        send_limit: narrow(send_limit),
+        send_window_seconds: narrow(send_window_seconds),
+        country_send_limit: narrow(country_send_limit),
+        pin_mode: f.bool(obj, PATH, "pinMode", d.pin_mode),
+        fraud_auto_block: f.bool(obj, PATH, "fraudAutoBlock", d.fraud_auto_block),
     })
 }
 
@@ -231,6 +305,7 @@ fn read_user(
     let blocked = f.bool(obj, path, "blocked", false);
     let block = read_block(f, obj, path, blocked, now);
     let methods = read_methods(f, obj, path, policy, now);
+    let pin = read_pin(f, obj, path);
     let default_mfa_method = f.opt_string(obj, path, "defaultMfaMethod").and_then(|s| {
         match s.parse::<DefaultMethod>() {
             Ok(m) if DefaultMethod::ALL.iter().any(|d| d.as_str() == s) => Some(m),
@@ -264,6 +339,7 @@ fn read_user(
     user.block = block;
     user.default_mfa_method = default_mfa_method;
     user.phone_methods = methods;
+    user.pin = pin;
     Some(user)
 }
 

@@ -1,13 +1,16 @@
 //! Writing a tenant file. Keys come out in a fixed order and users in UPN order, so the same
 //! directory always gives the same bytes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
 use super::VERSION;
+use super::pin::HIDDEN_PIN;
 use crate::domain::rules::{self, Claim};
-use crate::domain::{Block, PhoneNumber, PhoneType, Policy, SmsSignInState, Tenant, User};
+use crate::domain::{
+    Block, Device, PhoneNumber, PhoneType, PinHash, Policy, SenderId, SmsSignInState, Tenant, User,
+};
 use crate::store::Snapshot;
 
 /// How much of the authentication numbers an export shows.
@@ -22,6 +25,27 @@ struct FileOut<'a> {
     tenant: &'a Tenant,
     policy: &'a Policy,
     users: Vec<UserOut<'a>>,
+    devices: Vec<DeviceOut<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeviceOut<'a> {
+    phone_number: String,
+    powered_on: bool,
+    signal: bool,
+    sms_subscribed: bool,
+    voicemail: bool,
+    landline: bool,
+    blocked_senders: &'a [SenderId],
+}
+
+/// A revealed user's PIN hash, or the marker a masked export writes instead.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PinOut<'a> {
+    Hash(&'a PinHash),
+    Hidden(&'static str),
 }
 
 #[derive(Serialize)]
@@ -40,6 +64,8 @@ struct UserOut<'a> {
     block: Option<&'a Block>,
     default_mfa_method: Option<&'static str>,
     phone_methods: Vec<MethodOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pin: Option<PinOut<'a>>,
 }
 
 #[derive(Serialize)]
@@ -83,11 +109,56 @@ pub fn to_json(snapshot: &Snapshot, options: &ExportOptions<'_>) -> String {
         tenant: &snapshot.tenant,
         policy: &snapshot.policy,
         users,
+        devices: devices_out(snapshot, options),
     };
     // Serialising plain structs of strings, numbers and booleans cannot fail.
     let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// Devices, with each number written in full only when every user holding it is revealed (a
+/// device nobody holds follows the export as a whole), so a device never un-masks a number.
+fn devices_out<'a>(snapshot: &'a Snapshot, options: &ExportOptions<'_>) -> Vec<DeviceOut<'a>> {
+    let mut masked: HashSet<PhoneNumber> = HashSet::new();
+    let mut held: HashSet<PhoneNumber> = HashSet::new();
+    let mut any_revealed = false;
+    for user in &snapshot.users {
+        let revealed = (options.reveal)(user);
+        any_revealed |= revealed;
+        for method in &user.phone_methods {
+            let line = method.phone_number.without_extension();
+            if !revealed {
+                masked.insert(line.clone());
+            }
+            held.insert(line);
+        }
+    }
+    snapshot
+        .devices
+        .iter()
+        .map(|d: &'a Device| {
+            let number = &d.phone_number;
+            let reveal = if held.contains(number) {
+                !masked.contains(number)
+            } else {
+                any_revealed
+            };
+            DeviceOut {
+                phone_number: if reveal {
+                    number.to_string()
+                } else {
+                    number.masked()
+                },
+                powered_on: d.powered_on,
+                signal: d.signal,
+                sms_subscribed: d.sms_subscribed,
+                voicemail: d.voicemail,
+                landline: d.landline,
+                blocked_senders: &d.blocked_senders,
+            }
+        })
+        .collect()
 }
 
 /// One user in the tenant-file shape, as `user show --json` prints it too.
@@ -138,5 +209,12 @@ fn user_out<'a>(
         block: user.block.as_ref(),
         default_mfa_method: user.default_mfa_method.map(|m| m.as_str()),
         phone_methods,
+        pin: user.pin.as_ref().map(|pin| {
+            if reveal {
+                PinOut::Hash(pin)
+            } else {
+                PinOut::Hidden(HIDDEN_PIN)
+            }
+        }),
     }
 }

@@ -1,0 +1,73 @@
+//! `phonedesk log`: the sign-in log, newest first.
+
+use super::output::{self, safe};
+use super::{Failure, Outcome};
+use crate::domain::{Timestamp, Upn};
+use crate::sim::log::{self, Query};
+use crate::store::Directory;
+
+pub fn show(
+    store: &dyn Directory,
+    user: Option<&str>,
+    since: Option<Timestamp>,
+    limit: usize,
+    json: bool,
+) -> Outcome {
+    let upn = match user {
+        Some(u) => {
+            let upn = Upn::parse(u).map_err(Failure::usage)?;
+            // Refuse unknown users with near matches rather than printing an empty log.
+            store.user(upn.as_str())?;
+            Some(upn)
+        }
+        None => None,
+    };
+    let records = log::query(
+        store.backend(),
+        &Query {
+            user: upn.as_ref(),
+            since,
+            limit,
+        },
+    )?;
+    if json {
+        return output::json(&serde_json::json!({ "value": records }));
+    }
+    let rows: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            vec![
+                r.started_at.to_string(),
+                r.flow.as_str().to_owned(),
+                r.user.as_deref().map_or_else(|| "-".to_owned(), safe),
+                r.number.clone().unwrap_or_else(|| "-".into()),
+                r.channel.map_or("-", |c| c.as_str()).to_owned(),
+                r.provider.clone().unwrap_or_else(|| "-".into()),
+                r.result.as_str().to_owned(),
+                r.reason
+                    .map_or_else(String::new, |reason| reason.text().to_owned()),
+                r.error_code.map_or_else(String::new, |c| c.to_string()),
+                r.correlation_id.clone(),
+            ]
+        })
+        .collect();
+    output::table(
+        &[
+            "TIME",
+            "FLOW",
+            "USER",
+            "NUMBER",
+            "VIA",
+            "PROVIDER",
+            "RESULT",
+            "REASON",
+            "AADSTS",
+            "CORRELATION",
+        ],
+        &rows,
+    );
+    if records.is_empty() {
+        output::line("(no sign-in attempts)");
+    }
+    Ok(())
+}

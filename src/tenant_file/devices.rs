@@ -1,0 +1,107 @@
+//! The top-level `devices` list of a tenant file: one simulated phone per number (without
+//! extension), with the conditions the troubleshooting list checks. Absent conditions take the
+//! number's defaults ([`Device::defaults_for`]).
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::fields::{Fields, index, join};
+use crate::domain::device::MAX_BLOCKED_SENDERS;
+use crate::domain::{Device, PhoneNumber, SenderId};
+
+const DEVICE_KEYS: &[&str] = &[
+    "phoneNumber",
+    "poweredOn",
+    "signal",
+    "smsSubscribed",
+    "voicemail",
+    "landline",
+    "blockedSenders",
+];
+
+/// Reads every device; problems name their path (`devices[2].blockedSenders[0]`).
+pub fn read_devices(f: &mut Fields, items: &[Value]) -> Vec<Device> {
+    let mut devices: Vec<Device> = Vec::with_capacity(items.len());
+    let mut seen: HashMap<PhoneNumber, usize> = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let path = index("devices", i);
+        let Some(device) = read_device(f, item, &path) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(device.phone_number.clone(), i) {
+            f.problem(
+                &join(&path, "phoneNumber"),
+                format!("duplicate of devices[{first}] (one device per number)"),
+            );
+            continue;
+        }
+        devices.push(device);
+    }
+    devices.sort_by(|a, b| a.phone_number.cmp(&b.phone_number));
+    devices
+}
+
+fn read_device(f: &mut Fields, value: &Value, path: &str) -> Option<Device> {
+    let obj = f.object(value, path)?;
+    f.only_keys(obj, path, DEVICE_KEYS);
+    let number_path = join(path, "phoneNumber");
+    let number = f.string(obj, path, "phoneNumber").and_then(|s| {
+        if s.contains('*') {
+            f.problem(
+                &number_path,
+                "the number is masked; import a backup made with `export --reveal`",
+            );
+            return None;
+        }
+        match PhoneNumber::parse_canonical(s) {
+            Ok(n) if n.extension().is_some() => {
+                f.problem(
+                    &number_path,
+                    "a device is the whole line: write the number without its extension",
+                );
+                None
+            }
+            Ok(n) => Some(n),
+            Err(e) => {
+                f.problem(&number_path, e.to_string());
+                None
+            }
+        }
+    });
+    let defaults = number.as_ref().map(Device::defaults_for);
+    let default = |pick: fn(&Device) -> bool| defaults.as_ref().is_some_and(pick);
+    let powered_on = f.bool(obj, path, "poweredOn", default(|d| d.powered_on));
+    let signal = f.bool(obj, path, "signal", default(|d| d.signal));
+    let sms_subscribed = f.bool(obj, path, "smsSubscribed", default(|d| d.sms_subscribed));
+    let voicemail = f.bool(obj, path, "voicemail", default(|d| d.voicemail));
+    let landline = f.bool(obj, path, "landline", default(|d| d.landline));
+    let senders_path = join(path, "blockedSenders");
+    let texts = f.strings(obj, path, "blockedSenders");
+    if texts.len() > MAX_BLOCKED_SENDERS {
+        f.problem(
+            &senders_path,
+            format!("at most {MAX_BLOCKED_SENDERS} blocked senders"),
+        );
+    }
+    let mut blocked_senders: Vec<SenderId> = Vec::with_capacity(texts.len());
+    for (i, text) in texts.iter().enumerate() {
+        match SenderId::parse(text) {
+            Ok(sender) if blocked_senders.contains(&sender) => {
+                f.problem(&index(&senders_path, i), "listed twice");
+            }
+            Ok(sender) => blocked_senders.push(sender),
+            Err(e) => f.problem(&index(&senders_path, i), e),
+        }
+    }
+    blocked_senders.sort();
+    Some(Device {
+        phone_number: number?,
+        powered_on,
+        signal,
+        sms_subscribed,
+        voicemail,
+        landline,
+        blocked_senders,
+    })
+}
