@@ -18,6 +18,7 @@ fn policy() -> Policy {
     Policy {
         sms_sign_in_groups: vec!["Frontline".into()],
         office_phone_allowed: true,
+        ..Policy::default()
     }
 }
 

@@ -181,7 +181,7 @@ fn phonedesk(db: &Path, args: &[&str]) -> Output {
 #[test]
 fn an_edit_in_the_tui_survives_quit_and_the_terminal_is_restored() {
     let s = Session::start("edit", &[]);
-    s.wait_for("Results · 28 of 28");
+    s.wait_for("Results · 29 of 29");
     assert_eq!(s.pane_var("main", "alternate_on"), "1");
     // Find the user with a wrong country code by part of their number, fix it with the suggestion.
     s.text("570157");
@@ -223,7 +223,7 @@ fn an_edit_in_the_tui_survives_quit_and_the_terminal_is_restored() {
 #[test]
 fn a_second_instance_reports_in_use_and_leaves_the_terminal_alone() {
     let s = Session::start("second", &[]);
-    s.wait_for("Results · 28 of 28");
+    s.wait_for("Results · 29 of 29");
     s.spawn("second", &[]);
     assert_eq!(s.wait_exit("second"), 1);
     let screen = s.screen_of("second");
@@ -242,7 +242,7 @@ fn a_second_instance_reports_in_use_and_leaves_the_terminal_alone() {
 fn sigterm_and_sighup_restore_the_terminal() {
     for (signal, code) in [("TERM", 143), ("HUP", 129)] {
         let s = Session::start(&format!("sig{signal}"), &[]);
-        s.wait_for("Results · 28 of 28");
+        s.wait_for("Results · 29 of 29");
         let pid = s.pid("main");
         let killed = Command::new("kill")
             .args([&format!("-{signal}"), &pid])
@@ -257,7 +257,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
 #[test]
 fn tiny_and_changing_sizes_show_a_notice_not_a_crash() {
     let s = Session::start("resize", &[]);
-    s.wait_for("Results · 28 of 28");
+    s.wait_for("Results · 29 of 29");
     for (w, h) in [("40", "10"), ("1", "1"), ("200", "3"), ("59", "16")] {
         tmux(&s.socket, &["resize-window", "-t", "t", "-x", w, "-y", h]);
     }
@@ -266,7 +266,7 @@ fn tiny_and_changing_sizes_show_a_notice_not_a_crash() {
         &s.socket,
         &["resize-window", "-t", "t", "-x", "120", "-y", "35"],
     );
-    s.wait_for("Results · 28 of 28");
+    s.wait_for("Results · 29 of 29");
     s.keys(&["C-c"]);
     assert_eq!(s.wait_exit("main"), 0);
 }
@@ -274,7 +274,7 @@ fn tiny_and_changing_sizes_show_a_notice_not_a_crash() {
 #[test]
 fn no_color_keeps_the_selection_visible() {
     let s = Session::start("nocolor", &[("NO_COLOR", "1")]);
-    s.wait_for("Results · 28 of 28");
+    s.wait_for("Results · 29 of 29");
     s.keys(&["Down"]);
     let screen = s.wait_for("> Ahmed Haddad");
     assert!(screen.contains("> Ahmed Haddad"), "{screen}");
