@@ -118,10 +118,10 @@ impl Session {
     }
 
     pub(super) fn set_screen(&mut self, screen: Option<CallView>) {
-        if let Some(line) = self.focus.clone() {
-            if let Some(phone) = self.phones.get_mut(&line) {
-                phone.call = screen;
-            }
+        if let Some(line) = self.focus.clone()
+            && let Some(phone) = self.phones.get_mut(&line)
+        {
+            phone.call = screen;
         }
     }
 
