@@ -609,10 +609,13 @@ fn start_ui(db: Option<PathBuf>, operator: &Operator) -> Outcome {
     if let Some(why) = crate::tui::terminal::refusal() {
         return Err(Failure::refused(why));
     }
-    let store = open_store(db)?;
+    // One live clock for the whole app: real time plus whatever the operator fast-forwards in
+    // the Sign-in pane, shared by the store so audit entries and the sign-in log agree.
+    let clock = Arc::new(VirtualClock::live());
+    let store = open_store_with(db, clock.clone())?;
     crate::demo::seed_if_empty(&store, operator)?;
     let store: Arc<dyn Directory> = Arc::new(store);
-    match crate::tui::run(store, operator.clone()) {
+    match crate::tui::run(store, operator.clone(), clock) {
         Ok(0) => Ok(()),
         Ok(code) => std::process::exit(i32::from(code)),
         Err(why) => Err(Failure::refused(why)),

@@ -15,6 +15,7 @@ pub mod widgets;
 use std::sync::Arc;
 
 use crate::domain::Operator;
+use crate::sim::VirtualClock;
 use crate::store::Directory;
 
 /// Reads the user's keymap file, if any: `(text, problem)`.
@@ -29,19 +30,25 @@ fn user_keymap() -> (Option<String>, Option<String>) {
     }
 }
 
-/// The keymap and theme the UI starts with, and any problem loading them.
-pub fn startup() -> app::Startup {
+/// The keymap, theme and clock the UI starts with, and any problem loading them.
+pub fn startup(clock: Arc<VirtualClock>) -> app::Startup {
     let (text, read_problem) = user_keymap();
     let (keymap, parse_problem) = keymap::Keymap::with_user_file(text.as_deref());
     app::Startup {
         keymap,
         keymap_problem: read_problem.or(parse_problem),
         theme: theme::Theme::from_env(),
+        clock,
+        sim_seed: None,
     }
 }
 
-/// Runs the UI to the end. Returns the process exit code.
-pub fn run(store: Arc<dyn Directory>, operator: Operator) -> Result<u8, String> {
+/// Runs the UI to the end on `store`, whose clock is `clock`. Returns the process exit code.
+pub fn run(
+    store: Arc<dyn Directory>,
+    operator: Operator,
+    clock: Arc<VirtualClock>,
+) -> Result<u8, String> {
     if let Some(why) = terminal::refusal() {
         return Err(why);
     }
@@ -50,7 +57,7 @@ pub fn run(store: Arc<dyn Directory>, operator: Operator) -> Result<u8, String> 
         .build()
         .map_err(|e| format!("cannot start: {e}"))?;
     let exit = runtime
-        .block_on(event_loop::serve(store, operator, startup()))
+        .block_on(event_loop::serve(store, operator, startup(clock)))
         .map_err(|e| format!("terminal error: {e}"))?;
     match exit {
         event_loop::Exit::Quit => Ok(0),

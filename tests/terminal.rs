@@ -233,7 +233,7 @@ fn a_second_instance_reports_in_use_and_leaves_the_terminal_alone() {
     // q is a letter in the search box; Esc leaves it first.
     // Wait for the focus to move before q: an ESC and a q read together are Alt-q.
     s.keys(&["Escape"]);
-    s.wait_for("r reveal");
+    s.wait_for(" / search ");
     s.keys(&["q"]);
     assert_eq!(s.wait_exit("main"), 0);
 }
@@ -325,4 +325,37 @@ fn a_dumb_terminal_gets_a_clear_refusal() {
     let screen = s.screen_of("main");
     assert!(screen.contains("TERM=dumb"), "{screen}");
     assert_eq!(s.pane_var("main", "alternate_on"), "0");
+}
+
+#[test]
+fn the_sms_sign_in_demo_plays_in_the_tui_to_success() {
+    let s = Session::start("demo", &[]);
+    s.wait_for("Results · 29 of 29");
+    s.keys(&["Escape"]);
+    s.wait_for(" / search ");
+    s.keys(&["3"]);
+    s.wait_for("Nothing is running.");
+    s.keys(&["p"]);
+    s.wait_for("Guided demos");
+    s.keys(&["Enter"]);
+    s.wait_for("step 1/3");
+    s.keys(&["Space"]);
+    s.wait_for("step 2/3");
+    s.keys(&["Space"]);
+    s.wait_for("You're signed in.");
+    s.keys(&["Space"]);
+    s.wait_for("demo over: success");
+    s.keys(&["Escape"]);
+    s.wait_for("Nothing is running.");
+    s.keys(&["q"]);
+    assert_eq!(s.wait_exit("main"), 0);
+    let log = phonedesk(
+        &s.db,
+        &["log", "--user", "rosa.delgado@fabrikam.example", "--json"],
+    );
+    let text = String::from_utf8_lossy(&log.stdout);
+    assert!(
+        text.contains("\"success\""),
+        "the sign-in log has no success: {text}"
+    );
 }

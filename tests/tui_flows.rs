@@ -6,7 +6,8 @@
 use std::sync::Arc;
 
 use phonedesk::domain::{Operator, Role, Timestamp};
-use phonedesk::store::{self, Clock, Directory};
+use phonedesk::sim::VirtualClock;
+use phonedesk::store::{self, Directory};
 use phonedesk::tui::app::{App, PaneId, Startup};
 use phonedesk::tui::keymap::{Command, Keymap};
 use phonedesk::tui::search::WorkerMsg;
@@ -17,14 +18,6 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-struct FixedClock;
-
-impl Clock for FixedClock {
-    fn now(&self) -> Timestamp {
-        Timestamp::from_secs(1_795_857_061)
-    }
-}
-
 struct Harness {
     app: App,
     worker: UnboundedReceiver<WorkerMsg>,
@@ -34,7 +27,9 @@ struct Harness {
 
 impl Harness {
     fn new(width: u16, height: u16) -> Self {
-        let store = store::open_memory(Arc::new(FixedClock)).unwrap();
+        // A standing clock: snapshots never depend on when the tests run.
+        let clock = Arc::new(VirtualClock::at(Timestamp::from_secs(1_795_857_061)));
+        let store = store::open_memory(clock.clone()).unwrap();
         let operator = Operator::new("helpdesk", Role::AuthAdmin);
         phonedesk::demo::seed_if_empty(&store, &operator).unwrap();
         let store: Arc<dyn Directory> = Arc::new(store);
@@ -44,6 +39,8 @@ impl Harness {
             keymap: keymap.clone(),
             keymap_problem: None,
             theme: Theme { color: false },
+            clock,
+            sim_seed: Some(7),
         };
         let app = App::new(store, operator, startup, tx).unwrap();
         let mut harness = Self {
@@ -366,4 +363,115 @@ fn a_slot_rule_is_explained_before_any_number_is_typed() {
         screen.contains("cannot add alternateMobile for nora.lindqvist@fabrikam.example: add a mobile phone first"),
         "{screen}"
     );
+}
+
+#[test]
+fn an_sms_sign_in_in_the_sign_in_pane() {
+    let mut t = Harness::new(120, 40);
+    t.press(Command::Cancel);
+    t.press(Command::PaneSignIn);
+    assert!(t.screen().contains("Nothing is running."));
+    t.press(Command::NewSignIn);
+    t.press(Command::Open);
+    t.type_text("+1 (206) 555-0101");
+    t.press(Command::Open);
+    // The text takes a couple of seconds of virtual time to arrive.
+    t.press(Command::AdvanceTime);
+    let waiting = t.screen();
+    assert!(waiting.contains("Enter code"), "{waiting}");
+    assert!(
+        waiting.contains("is your Microsoft sign-in code"),
+        "{waiting}"
+    );
+    let code = t
+        .app
+        .signin
+        .session
+        .as_ref()
+        .unwrap()
+        .code_on_phone()
+        .unwrap();
+    insta::assert_snapshot!("signin_code_120x40", waiting.replace(&code, "######"));
+    t.type_text(&code);
+    t.press(Command::Open);
+    let done = t.screen();
+    assert!(done.contains("You're signed in."), "{done}");
+    assert!(
+        !done.contains(&format!("types {code}")),
+        "the typed code was echoed"
+    );
+}
+
+#[test]
+fn a_call_is_answered_and_approved_with_the_pound_key() {
+    let mut t = Harness::new(120, 40);
+    t.type_text("noah");
+    t.press(Command::Down);
+    t.press(Command::PaneSignIn);
+    t.press(Command::NewSignIn);
+    for _ in 0..3 {
+        t.press(Command::Down);
+    }
+    t.press(Command::Open);
+    t.press(Command::AdvanceTime);
+    assert!(t.screen().contains("Incoming call"));
+    t.press(Command::AnswerCall);
+    t.type_text("#");
+    assert!(t.screen().contains("You're signed in."));
+}
+
+#[test]
+fn the_fraud_demo_plays_step_by_step_and_blocks_the_user() {
+    let mut t = Harness::new(120, 40);
+    t.press(Command::Cancel);
+    t.press(Command::PaneSignIn);
+    t.press(Command::PlayDemo);
+    let names: Vec<String> = match &t.app.modal {
+        Some(phonedesk::tui::app::Modal::Demo(picker)) => {
+            picker.options.iter().map(|(_, n)| n.clone()).collect()
+        }
+        other => panic!("no demo picker: {other:?}"),
+    };
+    let fraud = names.iter().position(|n| n == "fraud-report").unwrap();
+    for _ in 0..fraud {
+        t.press(Command::Down);
+    }
+    t.press(Command::Open);
+    let mut steps = 1;
+    while t
+        .app
+        .signin
+        .demo
+        .as_ref()
+        .is_some_and(|d| d.upcoming().is_some())
+    {
+        assert!(t.screen().contains(&format!("step {steps}/")));
+        t.press(Command::NextStep);
+        steps += 1;
+    }
+    t.press(Command::NextStep);
+    let screen = t.screen();
+    assert!(screen.contains("demo over"), "{screen}");
+    let noah = t.app.store.user("noah.patel@fabrikam.example").unwrap();
+    assert!(
+        noah.block.is_some(),
+        "the fraud report did not block the user"
+    );
+}
+
+#[test]
+fn conditions_toggle_the_phone_and_the_providers() {
+    let mut t = Harness::new(120, 40);
+    t.type_text("rosa");
+    t.press(Command::Down);
+    t.press(Command::PaneSignIn);
+    t.press(Command::Conditions);
+    assert!(t.screen().contains("Power on"));
+    t.press(Command::Open);
+    assert!(t.screen().contains("Power off"), "{}", t.screen());
+    let rosa = phonedesk::domain::PhoneNumber::parse_canonical("+1 2065550101").unwrap();
+    let device = phonedesk::store::devices::device(t.app.store.backend(), &rosa).unwrap();
+    assert!(!device.powered_on);
+    let audit = t.app.store.audit(None, 1).unwrap();
+    assert!(audit[0].action.starts_with("device"), "{:?}", audit[0]);
 }

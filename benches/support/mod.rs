@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use phonedesk::domain::{Operator, Role, Timestamp};
+use phonedesk::sim::VirtualClock;
 use phonedesk::store::{self, Directory, SystemClock};
 use phonedesk::tui::app::{App, Startup};
 use phonedesk::tui::keymap::Keymap;
@@ -42,6 +43,8 @@ pub fn startup() -> Startup {
         keymap: Keymap::defaults(),
         keymap_problem: None,
         theme: Theme::from_env(),
+        clock: Arc::new(VirtualClock::live()),
+        sim_seed: None,
     }
 }
 

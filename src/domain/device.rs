@@ -93,7 +93,7 @@ impl Device {
     /// landline when the number is a fixed line; SMS when the number type can take texts.
     pub fn defaults_for(number: &PhoneNumber) -> Self {
         let number = number.without_extension();
-        let kind = diagnosis::diagnose(&number, None, None).number_type;
+        let (_, kind) = diagnosis::classify(&number);
         let landline = kind == NumberType::FixedLine;
         Self {
             sms_subscribed: kind.can_receive_sms() && !landline,

@@ -38,6 +38,17 @@ impl Timestamp {
         self.0.saturating_sub(earlier.0)
     }
 
+    /// `HH:MM:SS` (UTC), for places where the date is obvious.
+    pub fn time_of_day(self) -> String {
+        let secs = self.0.div_euclid(1000).rem_euclid(86_400);
+        format!(
+            "{:02}:{:02}:{:02}",
+            secs / 3600,
+            secs % 3600 / 60,
+            secs % 60
+        )
+    }
+
     /// The wall clock, for the live app. Tests and the simulator pass their own instants.
     pub fn now() -> Self {
         let ms = std::time::SystemTime::now()

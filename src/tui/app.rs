@@ -6,6 +6,7 @@
 //! through `Directory::edit`, numbers through the domain's checks.
 
 mod modals;
+mod signin_actions;
 mod user_actions;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::keymap::{Command, Context, Keymap};
 use super::panes::lookup::{Focus, IndexStatus, LookupPane, PAGE};
 use super::panes::methods::MethodsPane;
+use super::panes::signin::SigninPane;
 use super::search::{Searcher, WorkerMsg};
 use super::theme::Theme;
 use super::widgets::dialog::{Confirm, Picker, ReasonPrompt};
@@ -26,6 +28,7 @@ use super::widgets::toast::{Toast, ToastKind};
 use crate::domain::diagnosis::{Diagnosis, diagnose};
 use crate::domain::search::Filter;
 use crate::domain::{Block, DefaultMethod, Operator, PhoneType, Policy, Tenant, User};
+use crate::sim::VirtualClock;
 use crate::store::{AuditEntry, Directory, SmsStatus, StoreError};
 
 /// How many audit entries the Methods pane shows.
@@ -36,15 +39,17 @@ const AUDIT_ROWS: usize = 50;
 pub enum PaneId {
     Lookup,
     Methods,
+    SignIn,
 }
 
 impl PaneId {
-    pub const ALL: [Self; 2] = [Self::Lookup, Self::Methods];
+    pub const ALL: [Self; 3] = [Self::Lookup, Self::Methods, Self::SignIn];
 
     pub fn title(self) -> &'static str {
         match self {
             Self::Lookup => "Lookup",
             Self::Methods => "Methods",
+            Self::SignIn => "Sign-in",
         }
     }
 
@@ -74,13 +79,20 @@ pub enum Modal {
     Reason(ReasonPrompt),
     DefaultMethod(Picker<Option<DefaultMethod>>),
     Filters(Picker<Filter>),
+    Flow(Picker<crate::sim::FlowRequest>),
+    Demo(Picker<String>),
+    Conditions(Picker<signin_actions::Condition>),
 }
 
-/// Startup problems worth a toast (a bad keymap file).
+/// What the app starts with: the keymap (and why a user file was ignored), the theme, and the
+/// clock the store stamps with (the Sign-in pane moves it forward).
 pub struct Startup {
     pub keymap: Keymap,
     pub keymap_problem: Option<String>,
     pub theme: Theme,
+    pub clock: Arc<VirtualClock>,
+    /// Seeds the Sign-in pane's sessions (tests); `None` draws codes from the OS.
+    pub sim_seed: Option<u64>,
 }
 
 pub struct App {
@@ -96,6 +108,10 @@ pub struct App {
     pub pane: PaneId,
     pub lookup: LookupPane,
     pub methods: MethodsPane,
+    pub signin: SigninPane,
+    /// The app's clock: real time plus what the Sign-in pane fast-forwarded; the store's too.
+    pub clock: Arc<VirtualClock>,
+    sim_seed: Option<u64>,
     pub profile: Option<Profile>,
     pub modal: Option<Modal>,
     pub toast: Option<Toast>,
@@ -135,6 +151,9 @@ impl App {
             pane: PaneId::Lookup,
             lookup: LookupPane::new(),
             methods: MethodsPane::default(),
+            signin: SigninPane::new(),
+            clock: startup.clock,
+            sim_seed: startup.sim_seed,
             profile: None,
             modal: None,
             toast,
@@ -158,9 +177,14 @@ impl App {
         self.fatal.as_deref()
     }
 
-    /// When the loop must wake up even without input (a toast to expire).
+    /// When the loop must wake up even without input: a toast to expire, a simulator timer, a
+    /// countdown to redraw. `None` while nothing is due: an idle phonedesk sleeps.
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.toast.as_ref().map(|t| t.expires)
+        let toast = self.toast.as_ref().map(|t| t.expires);
+        match (toast, self.signin_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Time passed: expire what is due.
@@ -169,6 +193,7 @@ impl App {
             self.toast = None;
             self.dirty = true;
         }
+        self.signin_tick();
     }
 
     fn toast(&mut self, kind: ToastKind, text: impl Into<String>) {
@@ -283,6 +308,7 @@ impl App {
                 changed
             }
             (Some(Modal::Reason(prompt)), ..) => prompt.input.insert_str(text),
+            (None, PaneId::SignIn, _) => self.signin_paste(text),
             (None, PaneId::Lookup, Focus::Search) => {
                 let changed = self.lookup.input.insert_str(text);
                 if changed {
@@ -322,7 +348,11 @@ impl App {
         match &self.modal {
             Some(Modal::Phone(_) | Modal::Reason(_)) => true,
             Some(_) => false,
-            None => self.pane == PaneId::Lookup && self.lookup.focus == Focus::Search,
+            None => match self.pane {
+                PaneId::Lookup => self.lookup.focus == Focus::Search,
+                PaneId::SignIn => self.signin.takes_text(),
+                PaneId::Methods => false,
+            },
         }
     }
 
@@ -360,6 +390,7 @@ impl App {
                         Context::Global,
                     ]
                 }
+                (PaneId::SignIn, _) => vec![Context::SignIn, Context::List, Context::Global],
             },
         }
     }
@@ -371,6 +402,11 @@ impl App {
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         if self.keymap.lookup(key, &[Context::Global]) == Some(Command::ForceQuit) {
             self.quit = true;
+            return;
+        }
+        // The sign-in page and the phone's keypad take digits before any command does.
+        if self.modal.is_none() && self.pane == PaneId::SignIn && self.signin_key(key) {
+            self.dirty = true;
             return;
         }
         let contexts = self.contexts(printable);
@@ -449,6 +485,7 @@ impl App {
             Command::PrevPane => self.switch_pane(-1),
             Command::PaneLookup => self.pane = PaneId::Lookup,
             Command::PaneMethods => self.open_methods(),
+            Command::PaneSignIn => self.pane = PaneId::SignIn,
             Command::FocusSearch => {
                 self.pane = PaneId::Lookup;
                 self.lookup.focus = Focus::Search;
@@ -456,6 +493,7 @@ impl App {
             _ => match self.pane {
                 PaneId::Lookup => self.lookup_command(command),
                 PaneId::Methods => self.methods_command(command),
+                PaneId::SignIn => self.signin_command(command),
             },
         }
     }

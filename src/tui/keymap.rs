@@ -25,6 +25,7 @@ pub enum Context {
     List,
     /// A user is selected (Lookup results, Methods).
     User,
+    SignIn,
     Lookup,
     Methods,
     PhoneField,
@@ -38,6 +39,7 @@ impl Context {
             Self::Typing => "While typing",
             Self::List => "Lists",
             Self::User => "Selected user",
+            Self::SignIn => "Sign-in simulator",
             Self::Lookup => "Lookup",
             Self::Methods => "Methods",
             Self::PhoneField => "Phone number field",
@@ -84,6 +86,7 @@ commands! {
     PrevPane => "prev_pane", Global, "prev pane", "previous pane";
     PaneLookup => "pane_lookup", Global, "lookup", "Lookup pane";
     PaneMethods => "pane_methods", Global, "methods", "Methods pane";
+    PaneSignIn => "pane_signin", Global, "sign-in", "Sign-in pane";
     FocusSearch => "focus_search", Global, "search", "search";
     Open => "open", Global, "open", "open / confirm";
     Back => "back", Global, "back", "back / cancel";
@@ -102,6 +105,14 @@ commands! {
     SmsSignIn => "sms_sign_in", Methods, "SMS sign-in", "enable / disable SMS sign-in";
     DefaultMethod => "default_method", Methods, "default", "set the default MFA method";
     FixNumber => "fix_number", Methods, "fix", "apply the suggested correction";
+    NewSignIn => "new_sign_in", SignIn, "new", "start a sign-in (SMS sign-in, MFA, password reset)";
+    PlayDemo => "play_demo", SignIn, "demo", "play a guided demo";
+    NextStep => "next_step", SignIn, "next step", "next step of the demo";
+    AnswerCall => "answer_call", SignIn, "answer", "answer the call on the virtual phone";
+    HangUp => "hang_up", SignIn, "hang up", "decline or end the call";
+    Resend => "resend", SignIn, "resend", "send a new code / try again";
+    AdvanceTime => "advance_time", SignIn, "+30 s", "let 30 seconds of virtual time pass";
+    Conditions => "conditions", SignIn, "conditions", "phone and telecom conditions";
     ApplySuggestion => "apply_suggestion", PhoneField, "use suggestion", "use the suggested number";
     Confirm => "confirm", Confirm, "yes", "yes";
     Deny => "deny", Confirm, "no", "no";

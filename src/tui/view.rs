@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::app::{App, Modal, PaneId};
 use super::keymap::Command;
-use super::panes::{lookup, methods};
+use super::panes::{lookup, methods, signin};
 use super::widgets::toast::ToastKind;
 use super::widgets::{dialog, help, phone_field};
 use crate::domain::sanitize::display_safe;
@@ -40,6 +40,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
             methods::render(app, body, buf);
             None
         }
+        PaneId::SignIn => signin::render(app, body, buf),
     };
     render_footer(app, footer, buf);
     render_status(app, status, buf);
@@ -110,6 +111,7 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         (Some(_), _) => &[],
         (None, PaneId::Lookup) => lookup::hints(&app.lookup),
         (None, PaneId::Methods) => methods::hints(),
+        (None, PaneId::SignIn) => signin::hints(&app.signin),
     };
     let mut spans = vec![Span::raw(" ")];
     for command in commands {
@@ -173,6 +175,18 @@ fn render_modal(app: &App, modal: &Modal, area: Rect, buf: &mut Buffer) -> Optio
         Modal::Phone(field) => phone_field::render(field, area, buf, app.theme, &app.keymap),
         Modal::Reason(prompt) => dialog::render_reason(prompt, area, buf, app.theme, &app.keymap),
         Modal::DefaultMethod(picker) => {
+            dialog::render_picker(picker, area, buf, app.theme, &app.keymap);
+            None
+        }
+        Modal::Flow(picker) => {
+            dialog::render_picker(picker, area, buf, app.theme, &app.keymap);
+            None
+        }
+        Modal::Demo(picker) => {
+            dialog::render_picker(picker, area, buf, app.theme, &app.keymap);
+            None
+        }
+        Modal::Conditions(picker) => {
             dialog::render_picker(picker, area, buf, app.theme, &app.keymap);
             None
         }

@@ -3,7 +3,7 @@
 use super::{App, Modal};
 use crate::domain::{DefaultMethod, Edit};
 use crate::tui::keymap::Command;
-use crate::tui::widgets::dialog::{Confirm, PendingEdit};
+use crate::tui::widgets::dialog::{Confirm, PendingEdit, Picker};
 use crate::tui::widgets::phone_field::{FieldMode, PhoneField};
 use crate::tui::widgets::toast::ToastKind;
 
@@ -49,19 +49,9 @@ impl App {
                 Command::Cancel => None,
                 _ => Some(Modal::Reason(prompt)),
             },
-            Modal::DefaultMethod(mut picker) => match command {
-                Command::Down => {
-                    picker.down();
-                    Some(Modal::DefaultMethod(picker))
-                }
-                Command::Up => {
-                    picker.up();
-                    Some(Modal::DefaultMethod(picker))
-                }
-                Command::Open => {
-                    if let (Some(method), Some(upn)) =
-                        (picker.chosen().copied(), self.profile_upn())
-                    {
+            Modal::DefaultMethod(mut picker) => match pick(&mut picker, command) {
+                Picked::Chosen(method) => {
+                    if let Some(upn) = self.profile_upn() {
                         self.apply(&PendingEdit {
                             upn,
                             edit: Edit::SetDefault { method },
@@ -74,26 +64,44 @@ impl App {
                     }
                     None
                 }
-                _ => None,
+                Picked::Open => Some(Modal::DefaultMethod(picker)),
+                Picked::Closed => None,
             },
-            Modal::Filters(mut picker) => match command {
-                Command::Down => {
-                    picker.down();
+            Modal::Filters(mut picker) => match pick(&mut picker, command) {
+                Picked::Chosen(filter) => {
+                    let text = filter.toggle_in(self.lookup.input.value());
+                    self.lookup.input.set(&text);
+                    self.run_query();
                     Some(Modal::Filters(picker))
                 }
-                Command::Up => {
-                    picker.up();
-                    Some(Modal::Filters(picker))
+                Picked::Open => Some(Modal::Filters(picker)),
+                Picked::Closed => None,
+            },
+            Modal::Flow(mut picker) => match pick(&mut picker, command) {
+                Picked::Chosen(request) => {
+                    self.start_flow(request);
+                    None
                 }
-                Command::Open => {
-                    if let Some(filter) = picker.chosen().copied() {
-                        let text = filter.toggle_in(self.lookup.input.value());
-                        self.lookup.input.set(&text);
-                        self.run_query();
-                    }
-                    Some(Modal::Filters(picker))
+                Picked::Open => Some(Modal::Flow(picker)),
+                Picked::Closed => None,
+            },
+            Modal::Demo(mut picker) => match pick(&mut picker, command) {
+                Picked::Chosen(name) => {
+                    self.start_demo(&name);
+                    None
                 }
-                _ => None,
+                Picked::Open => Some(Modal::Demo(picker)),
+                Picked::Closed => None,
+            },
+            Modal::Conditions(mut picker) => match pick(&mut picker, command) {
+                Picked::Chosen(condition) => {
+                    self.apply_condition(&condition);
+                    // Reopen with the new values, on the same row.
+                    self.open_conditions(picker.selected);
+                    self.modal.take()
+                }
+                Picked::Open => Some(Modal::Conditions(picker)),
+                Picked::Closed => None,
             },
         };
     }
@@ -171,5 +179,32 @@ impl App {
             }
             _ => Some(Modal::Phone(field)),
         }
+    }
+}
+
+/// What a key did to a picker.
+enum Picked<T> {
+    /// Still open (moved, or an unrelated key).
+    Open,
+    Chosen(T),
+    Closed,
+}
+
+/// The one way every picker reads keys: move, choose with Open, close with anything else.
+fn pick<T: Clone>(picker: &mut Picker<T>, command: Command) -> Picked<T> {
+    match command {
+        Command::Down => {
+            picker.down();
+            Picked::Open
+        }
+        Command::Up => {
+            picker.up();
+            Picked::Open
+        }
+        Command::Open => picker
+            .chosen()
+            .cloned()
+            .map_or(Picked::Closed, Picked::Chosen),
+        _ => Picked::Closed,
     }
 }

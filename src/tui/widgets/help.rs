@@ -10,12 +10,13 @@ use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::theme::Theme;
 
 /// The order the help lists its sections in.
-const SECTIONS: [Context; 8] = [
+const SECTIONS: [Context; 9] = [
     Context::Global,
     Context::List,
     Context::Lookup,
     Context::User,
     Context::Methods,
+    Context::SignIn,
     Context::PhoneField,
     Context::Confirm,
     Context::Typing,

@@ -1,0 +1,435 @@
+//! The Sign-in pane's input: starting flows and demos, typing into the sign-in page or the
+//! phone's keypad, answering calls, letting virtual time pass, and changing phone and provider
+//! conditions. Every action is a [`crate::sim::Event`]; the simulator decides what it means.
+
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{App, Modal};
+use crate::domain::{PhoneType, Timestamp};
+use crate::sim::session::Waiting;
+use crate::sim::telecom::{self, Fault};
+use crate::sim::{
+    DemoPlayer, DemoScript, DeviceChange, Event, FlowRequest, Session, SessionOptions, SimError,
+    demo_script,
+};
+use crate::store::StoreError;
+use crate::tui::keymap::Command;
+use crate::tui::panes::signin::{flow_choices, is_field_char, is_keypad_char};
+use crate::tui::widgets::dialog::Picker;
+use crate::tui::widgets::toast::ToastKind;
+
+/// Virtual time one press of "advance time" lets pass.
+const ADVANCE_SECONDS: u32 = 30;
+/// How often a visible countdown or a ringing phone is redrawn.
+const ANIMATION_STEP: Duration = Duration::from_secs(1);
+
+/// A condition the operator can flip from the Sign-in pane.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Condition {
+    Power,
+    Signal,
+    Sms,
+    Voicemail,
+    Landline,
+    /// Blocks the sender of the newest text (or the caller), as a user who blocked a short code.
+    BlockLastSender,
+    UnblockAll,
+    /// Cycles a provider's fault: none, sms-drop, call-fail, dtmf-loss.
+    Provider(&'static str),
+}
+
+impl App {
+    /// Handles printable keys the Sign-in pane takes as text or keypad presses. Returns whether
+    /// the key was used.
+    pub(super) fn signin_key(&mut self, key: &KeyEvent) -> bool {
+        let ctrl_or_alt = key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if self.signin.takes_keys() {
+            if let KeyCode::Char(c) = key.code
+                && !ctrl_or_alt
+                && is_keypad_char(c)
+            {
+                self.sim_event(Event::PressKeys(c.to_string()));
+                return true;
+            }
+            return false;
+        }
+        if !self.signin.takes_text() {
+            return false;
+        }
+        let input = &mut self.signin.input;
+        match key.code {
+            KeyCode::Char(c) if !ctrl_or_alt && is_field_char(c) => input.insert(c),
+            KeyCode::Backspace => input.backspace(),
+            KeyCode::Delete => input.delete(),
+            KeyCode::Left => {
+                input.left();
+                true
+            }
+            KeyCode::Right => {
+                input.right();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub(super) fn signin_paste(&mut self, text: &str) -> bool {
+        self.signin.takes_text() && self.signin.input.insert_str(text)
+    }
+
+    pub(super) fn signin_command(&mut self, command: Command) {
+        if self.signin.demo.is_some() {
+            match command {
+                Command::NextStep | Command::Open => self.next_demo_step(),
+                Command::Back => {
+                    self.signin.demo = None;
+                    self.signin.step = None;
+                }
+                _ => self.toast(
+                    ToastKind::Info,
+                    "a demo is playing: Space for the next step, Esc to leave it",
+                ),
+            }
+            return;
+        }
+        match command {
+            Command::NewSignIn => self.ask_flow(),
+            Command::PlayDemo => self.ask_demo(),
+            Command::Open | Command::Submit => self.submit_field(),
+            Command::AnswerCall => self.sim_event(Event::AnswerCall),
+            Command::HangUp => self.sim_event(Event::HangUp),
+            Command::Resend => self.sim_event(Event::Resend),
+            Command::AdvanceTime => self.sim_event(Event::Advance {
+                seconds: ADVANCE_SECONDS,
+            }),
+            Command::Conditions => self.open_conditions(0),
+            Command::Back if !self.signin.input.value().is_empty() => self.signin.input.set(""),
+            Command::Back => self.pane = super::PaneId::Lookup,
+            _ => {}
+        }
+    }
+
+    fn submit_field(&mut self) {
+        let waiting = self.signin.session.as_ref().map(Session::waiting);
+        let text = self.signin.input.value().to_owned();
+        match waiting {
+            Some(Waiting::PhoneNumber) => self.sim_event(Event::TypeNumber(text)),
+            Some(Waiting::Code) => self.sim_event(Event::TypeCode(text)),
+            _ => return,
+        }
+        self.signin.input.set("");
+    }
+
+    /// The operator's session, created on first use.
+    fn session(&mut self) -> &mut Session {
+        let clock = self.clock.clone();
+        let operator = self.operator.clone();
+        let seed = self.sim_seed;
+        self.signin.session.get_or_insert_with(|| {
+            Session::new(SessionOptions {
+                seed,
+                clock,
+                operator,
+            })
+        })
+    }
+
+    /// Applies one simulator event, then lets the machines run up to now (a text arrives, a call
+    /// connects) and refreshes what shows the user.
+    fn sim_event(&mut self, event: Event) {
+        let store = self.store.clone();
+        let now = self.clock.now();
+        let session = self.session();
+        let result = session.handle(store.as_ref(), event).and_then(|()| {
+            session
+                .tick(store.as_ref(), now.max(session.now()))
+                .map(drop)
+        });
+        self.after_sim(result);
+    }
+
+    fn after_sim(&mut self, result: Result<(), SimError>) {
+        match result {
+            Ok(()) => {}
+            Err(SimError::NotNow(why)) => self.toast(ToastKind::Info, why),
+            Err(SimError::Invalid(why)) => self.toast(ToastKind::Error, why),
+            Err(SimError::Store(StoreError::Io(e))) => {
+                self.fatal = Some(format!("storage failed: {e}"));
+            }
+            Err(SimError::Store(e)) => self.toast(ToastKind::Error, e.to_string()),
+        }
+        // The simulation can change the directory (a fraud report blocks the user).
+        if let Some(upn) = self.profile_upn() {
+            let revealed = self.profile.as_ref().is_some_and(|p| p.revealed);
+            self.profile = self.load_profile(&upn, revealed);
+            self.searcher.refresh(self.store.as_ref(), &[upn]);
+        }
+        self.dirty = true;
+    }
+
+    fn ask_flow(&mut self) {
+        let upn = self.profile_upn();
+        let options = flow_choices(upn.as_deref())
+            .into_iter()
+            .map(|c| (c.label, c.request))
+            .collect();
+        let title = match &self.profile {
+            Some(p) => format!(
+                "Start a sign-in · {}",
+                crate::domain::sanitize::display_safe(&p.user.display_name)
+            ),
+            None => "Start a sign-in (select a user in Lookup for MFA)".into(),
+        };
+        self.modal = Some(Modal::Flow(Picker {
+            title,
+            options,
+            selected: 0,
+        }));
+    }
+
+    pub(super) fn start_flow(&mut self, request: FlowRequest) {
+        self.signin.subject = match &request {
+            FlowRequest::SmsSignIn => Some("SMS sign-in".into()),
+            FlowRequest::Mfa { upn, .. } => Some(format!("MFA for {upn}")),
+            FlowRequest::Sspr { upn, .. } => Some(format!("password reset for {upn}")),
+        };
+        self.signin.input.set("");
+        self.sim_event(Event::Start(request));
+    }
+
+    fn ask_demo(&mut self) {
+        let options = demo_script::names()
+            .filter_map(|name| DemoScript::load(name).ok())
+            .map(|script| (script.title.clone(), script.name))
+            .collect();
+        self.modal = Some(Modal::Demo(Picker {
+            title: "Guided demos".into(),
+            options,
+            selected: 0,
+        }));
+    }
+
+    pub(super) fn start_demo(&mut self, name: &str) {
+        match DemoScript::load(name) {
+            Ok(script) => {
+                self.signin.subject = Some(script.title.clone());
+                self.signin.step = None;
+                self.signin.demo = Some(DemoPlayer::new(
+                    script,
+                    self.clock.clone(),
+                    self.operator.clone(),
+                ));
+                self.next_demo_step();
+            }
+            Err(e) => self.toast(ToastKind::Error, e.to_string()),
+        }
+    }
+
+    fn next_demo_step(&mut self) {
+        let store = self.store.clone();
+        let Some(demo) = &mut self.signin.demo else {
+            return;
+        };
+        match demo.next_step(store.as_ref()) {
+            Ok(Some(step)) => {
+                self.signin.step = Some(step);
+                self.after_sim(Ok(()));
+            }
+            Ok(None) => {
+                let verdict = demo.verdict(store.as_ref());
+                match verdict {
+                    Ok(v) if v.met => {
+                        self.toast(ToastKind::Success, format!("demo over: {}", v.actual))
+                    }
+                    Ok(v) => self.toast(
+                        ToastKind::Error,
+                        format!("demo over: expected {}, got {}", v.expected, v.actual),
+                    ),
+                    Err(e) => self.after_sim(Err(e)),
+                }
+            }
+            Err(e) => self.after_sim(Err(e)),
+        }
+    }
+
+    /// The phone whose conditions the picker changes: the one in use, else the selected user's
+    /// mobile (or any registered phone).
+    fn condition_number(&self) -> Option<crate::domain::PhoneNumber> {
+        let in_use = self
+            .signin
+            .active()
+            .and_then(|s| s.view().phone.map(|p| p.device.phone_number.clone()));
+        in_use.or_else(|| {
+            let user = &self.profile.as_ref()?.user;
+            let method = user
+                .method(PhoneType::Mobile)
+                .or_else(|| user.phone_methods.first())?;
+            Some(method.phone_number.without_extension())
+        })
+    }
+
+    pub(super) fn open_conditions(&mut self, selected: usize) {
+        let store = self.store.clone();
+        let number = self.condition_number();
+        let device = match &number {
+            Some(n) => crate::store::devices::device(store.backend(), n).ok(),
+            None => None,
+        };
+        let mut options = Vec::new();
+        if let Some(d) = &device {
+            let on = |b: bool| if b { "on" } else { "off" };
+            options.push((
+                format!("Power {} ({})", on(d.powered_on), d.phone_number.masked()),
+                Condition::Power,
+            ));
+            options.push((format!("Signal {}", on(d.signal)), Condition::Signal));
+            options.push((
+                format!("SMS service {}", on(d.sms_subscribed)),
+                Condition::Sms,
+            ));
+            options.push((
+                format!("Voicemail forwarding {}", on(d.voicemail)),
+                Condition::Voicemail,
+            ));
+            options.push((format!("Landline {}", on(d.landline)), Condition::Landline));
+            options.push((
+                "Block the last sender or caller".into(),
+                Condition::BlockLastSender,
+            ));
+            if !d.blocked_senders.is_empty() {
+                options.push((
+                    format!("Unblock {} sender(s)", d.blocked_senders.len()),
+                    Condition::UnblockAll,
+                ));
+            }
+        }
+        match telecom::status(store.backend()) {
+            Ok(providers) => {
+                for (provider, fault) in providers {
+                    options.push((
+                        format!("{}: fault {fault}", provider.name),
+                        Condition::Provider(provider.id),
+                    ));
+                }
+            }
+            Err(e) => self.toast(ToastKind::Error, e.to_string()),
+        }
+        let title = match &number {
+            Some(_) => "Conditions (Enter toggles)".to_owned(),
+            None => "Telecom conditions (select a user for their phone)".to_owned(),
+        };
+        let selected = selected.min(options.len().saturating_sub(1));
+        self.modal = Some(Modal::Conditions(Picker {
+            title,
+            options,
+            selected,
+        }));
+    }
+
+    pub(super) fn apply_condition(&mut self, condition: &Condition) {
+        if let Condition::Provider(id) = condition {
+            let current = telecom::find(id)
+                .and_then(|p| telecom::fault_of(self.store.backend(), p).ok())
+                .unwrap_or_default();
+            let next = Fault::ALL
+                .iter()
+                .cycle()
+                .skip_while(|f| **f != current)
+                .nth(1)
+                .copied()
+                .unwrap_or_default();
+            self.sim_event(Event::SetFault {
+                provider: (*id).to_owned(),
+                fault: next,
+            });
+            return;
+        }
+        let Some(number) = self.condition_number() else {
+            return;
+        };
+        let Ok(device) = crate::store::devices::device(self.store.backend(), &number) else {
+            return;
+        };
+        let mut change = DeviceChange::default();
+        match condition {
+            Condition::Power => change.powered_on = Some(!device.powered_on),
+            Condition::Signal => change.signal = Some(!device.signal),
+            Condition::Sms => change.sms_subscribed = Some(!device.sms_subscribed),
+            Condition::Voicemail => change.voicemail = Some(!device.voicemail),
+            Condition::Landline => change.landline = Some(!device.landline),
+            Condition::UnblockAll => change.unblock = device.blocked_senders.clone(),
+            Condition::BlockLastSender => match self.last_sender() {
+                Some(sender) => change.block.push(sender),
+                None => {
+                    self.toast(
+                        ToastKind::Info,
+                        "no text or call has reached this phone yet",
+                    );
+                    return;
+                }
+            },
+            Condition::Provider(_) => {}
+        }
+        self.sim_event(Event::SetDevice { number, change });
+    }
+
+    fn last_sender(&self) -> Option<crate::domain::SenderId> {
+        let view = self.signin.active()?.view();
+        let phone = view.phone?;
+        phone
+            .call
+            .map(|c| c.from.clone())
+            .or_else(|| phone.inbox.last().map(|sms| sms.from.clone()))
+    }
+
+    /// When the pane next needs the loop to wake: a simulator timer, or the next second of a
+    /// visible countdown or ringing phone.
+    pub(super) fn signin_deadline(&self) -> Option<Instant> {
+        let session = self
+            .signin
+            .session
+            .as_ref()
+            .filter(|_| self.signin.demo.is_none())?;
+        let now = Instant::now();
+        let due = session.next_due().map(|at| {
+            let wait = at.since(self.clock.now()).max(0);
+            now + Duration::from_millis(u64::try_from(wait).unwrap_or(0))
+        });
+        let animating = matches!(
+            session.waiting(),
+            Waiting::Code | Waiting::IncomingCall | Waiting::Keys
+        );
+        let repaint = animating.then(|| now + ANIMATION_STEP);
+        match (due, repaint) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Fires the simulator's timers that are due by the live clock.
+    pub(super) fn signin_tick(&mut self) {
+        let store = self.store.clone();
+        let now: Timestamp = self.clock.now();
+        let Some(session) = self
+            .signin
+            .session
+            .as_mut()
+            .filter(|_| self.signin.demo.is_none())
+        else {
+            return;
+        };
+        let animating = matches!(
+            session.waiting(),
+            Waiting::Code | Waiting::IncomingCall | Waiting::Keys
+        );
+        match session.tick(store.as_ref(), now.max(session.now())) {
+            Ok(true) => self.after_sim(Ok(())),
+            Ok(false) => self.dirty |= animating,
+            Err(e) => self.after_sim(Err(e)),
+        }
+    }
+}

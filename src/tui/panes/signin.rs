@@ -1,0 +1,500 @@
+//! Pane 3, Sign-in: the simulated sign-in page on one side, the user's virtual phone on the
+//! other (texts with their sender, the incoming-call screen with the greeting and a keypad), the
+//! timeline underneath, a countdown to code expiry, and the caption of a guided demo.
+//!
+//! The pane only draws [`crate::sim::SessionView`]; what happens is the simulator's business.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
+
+use crate::domain::PhoneType;
+use crate::domain::sanitize::display_safe;
+use crate::sim::session::{CallScreen, Screen, Waiting};
+use crate::sim::voice::Listening;
+use crate::sim::{Channel, DemoPlayer, FlowRequest, PlayedStep, Session};
+use crate::tui::app::App;
+use crate::tui::keymap::Command;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::text_input::TextInput;
+
+/// Longest phone number or code the sign-in page takes.
+pub const FIELD_MAX_CHARS: usize = 40;
+
+/// What the operator can start, offered in a picker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowChoice {
+    pub label: String,
+    pub request: FlowRequest,
+}
+
+/// The flows on offer: SMS sign-in always; MFA and password reset for the selected user, by
+/// their default method or a chosen channel and slot.
+pub fn flow_choices(upn: Option<&str>) -> Vec<FlowChoice> {
+    let mut choices = vec![FlowChoice {
+        label: "SMS sign-in: the user types their phone number".into(),
+        request: FlowRequest::SmsSignIn,
+    }];
+    let Some(upn) = upn else {
+        return choices;
+    };
+    let ways: [(&str, Option<Channel>, Option<PhoneType>); 5] = [
+        ("default method", None, None),
+        (
+            "text to mobile",
+            Some(Channel::Sms),
+            Some(PhoneType::Mobile),
+        ),
+        ("call mobile", Some(Channel::Voice), Some(PhoneType::Mobile)),
+        (
+            "call alternate mobile",
+            Some(Channel::Voice),
+            Some(PhoneType::AlternateMobile),
+        ),
+        ("call office", Some(Channel::Voice), Some(PhoneType::Office)),
+    ];
+    for (label, via, slot) in ways {
+        choices.push(FlowChoice {
+            label: format!("MFA · {label}"),
+            request: FlowRequest::Mfa {
+                upn: upn.to_owned(),
+                via,
+                slot,
+            },
+        });
+    }
+    for (label, via, slot) in ways {
+        // SSPR never uses the alternate mobile; offering it would only teach the refusal.
+        if slot == Some(PhoneType::AlternateMobile) {
+            continue;
+        }
+        choices.push(FlowChoice {
+            label: format!("Password reset · {label}"),
+            request: FlowRequest::Sspr {
+                upn: upn.to_owned(),
+                via,
+                slot,
+            },
+        });
+    }
+    choices
+}
+
+/// The pane's state: a live session the operator drives, or a guided demo playing its own.
+#[derive(Default)]
+pub struct SigninPane {
+    pub session: Option<Session>,
+    pub demo: Option<DemoPlayer>,
+    /// The caption of the demo step played last.
+    pub step: Option<PlayedStep>,
+    /// What the operator types into the sign-in page (a phone number or a code).
+    pub input: TextInput,
+    /// Who the flow is for, for the title.
+    pub subject: Option<String>,
+}
+
+impl SigninPane {
+    pub fn new() -> Self {
+        Self {
+            input: TextInput::new(FIELD_MAX_CHARS),
+            ..Self::default()
+        }
+    }
+
+    /// The session on screen: the demo's while one plays, else the operator's.
+    pub fn active(&self) -> Option<&Session> {
+        match &self.demo {
+            Some(demo) => Some(demo.session()),
+            None => self.session.as_ref(),
+        }
+    }
+
+    /// Whether the sign-in page takes typed text now (a number or a code).
+    pub fn takes_text(&self) -> bool {
+        self.demo.is_none()
+            && self
+                .session
+                .as_ref()
+                .is_some_and(|s| matches!(s.waiting(), Waiting::PhoneNumber | Waiting::Code))
+    }
+
+    /// Whether keypad keys go to a call now.
+    pub fn takes_keys(&self) -> bool {
+        self.demo.is_none()
+            && self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.waiting() == Waiting::Keys)
+    }
+}
+
+/// Characters the sign-in page's field accepts; everything else is a command key.
+pub fn is_field_char(c: char) -> bool {
+    c.is_ascii_digit() || " +-().".contains(c)
+}
+
+/// Keys a phone keypad has.
+pub fn is_keypad_char(c: char) -> bool {
+    c.is_ascii_digit() || c == '#' || c == '*'
+}
+
+pub fn hints(pane: &SigninPane) -> &'static [Command] {
+    if pane.demo.is_some() {
+        return &[Command::NextStep, Command::Back, Command::Help];
+    }
+    match pane.session.as_ref().map(Session::waiting) {
+        Some(Waiting::IncomingCall) => &[
+            Command::AnswerCall,
+            Command::HangUp,
+            Command::AdvanceTime,
+            Command::Conditions,
+        ],
+        Some(Waiting::Keys) => &[Command::HangUp, Command::AdvanceTime, Command::Conditions],
+        Some(Waiting::PhoneNumber | Waiting::Code) => &[
+            Command::Submit,
+            Command::Resend,
+            Command::AdvanceTime,
+            Command::Conditions,
+            Command::Back,
+        ],
+        _ => &[
+            Command::NewSignIn,
+            Command::PlayDemo,
+            Command::Resend,
+            Command::AdvanceTime,
+            Command::Conditions,
+            Command::Help,
+        ],
+    }
+}
+
+fn panel(title: String, theme: Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(false))
+        .title(Line::styled(title, theme.title()))
+}
+
+/// `m:ss` for a countdown.
+fn clock_face(ms: i64) -> String {
+    let secs = ms.max(0).div_euclid(1000);
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
+    let pane = &app.signin;
+
+    let demo_height = if pane.demo.is_some() { 5 } else { 0 };
+    let [top, timeline, demo] = Layout::vertical([
+        Constraint::Percentage(55),
+        Constraint::Min(3),
+        Constraint::Length(demo_height),
+    ])
+    .areas(area);
+    let [page, phone] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
+    let Some(session) = pane.active() else {
+        render_idle(app, page, buf);
+        render_phone(app, None, phone, buf);
+        render_timeline(app, None, timeline, buf);
+        return None;
+    };
+    let cursor = render_page(app, session, page, buf);
+    render_phone(app, Some(session), phone, buf);
+    render_timeline(app, Some(session), timeline, buf);
+    if pane.demo.is_some() {
+        render_demo(app, demo, buf);
+    }
+    cursor
+}
+
+fn render_idle(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = app.theme;
+    let block = panel(" Sign-in page ".into(), theme);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let key = |c: Command| Span::styled(app.keymap.hint(c), theme.key());
+    let who = app.profile.as_ref().map_or_else(
+        || "no user selected (pick one in Lookup for MFA and password reset)".to_owned(),
+        |p| format!("for {}", display_safe(&p.user.display_name)),
+    );
+    let lines = vec![
+        Line::styled("Nothing is running.", theme.emphasis()),
+        Line::raw(""),
+        Line::from(vec![
+            key(Command::NewSignIn),
+            Span::raw(format!(" start a sign-in {who}")),
+        ]),
+        Line::from(vec![
+            key(Command::PlayDemo),
+            Span::raw(" play a guided demo"),
+        ]),
+        Line::from(vec![
+            key(Command::Conditions),
+            Span::raw(" phone and telecom conditions"),
+        ]),
+        Line::raw(""),
+        Line::styled(
+            "Codes appear only on the virtual phone; the sign-in log keeps every attempt.",
+            theme.muted(),
+        ),
+    ];
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+fn render_page(app: &App, session: &Session, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
+    let theme = app.theme;
+    let pane = &app.signin;
+    let subject = pane
+        .subject
+        .as_deref()
+        .map(|s| format!(" · {}", display_safe(s)))
+        .unwrap_or_default();
+    let block = panel(format!(" Sign-in page{subject} "), theme);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let view = session.view();
+    let field_line = |prompt: &'static str| {
+        Line::from(vec![
+            Span::styled(prompt, theme.emphasis()),
+            Span::raw(pane.input.value().to_owned()),
+        ])
+    };
+    let mut lines = Vec::new();
+    let mut prompt = None;
+    match &view.screen {
+        Screen::Idle => lines.push(Line::raw("Nothing is running.")),
+        Screen::EnterPhoneNumber => {
+            lines.push(Line::styled("Sign in", theme.title()));
+            lines.push(Line::raw("Enter your phone number instead of a user name."));
+            lines.push(Line::raw(""));
+            prompt = Some(("Phone: ", lines.len()));
+            lines.push(field_line("Phone: "));
+        }
+        Screen::EnterCode {
+            sent_to,
+            wrong_left,
+            notice,
+        } => {
+            lines.push(Line::styled("Enter code", theme.title()));
+            lines.push(Line::raw(format!("We texted a code to {sent_to}.")));
+            lines.push(Line::raw(""));
+            prompt = Some(("Code: ", lines.len()));
+            lines.push(field_line("Code: "));
+            if let Some(ms) = view.code_expires_in_ms {
+                lines.push(Line::from(vec![
+                    Span::styled("Expires in ", theme.muted()),
+                    Span::styled(
+                        clock_face(ms),
+                        if ms < 30_000 {
+                            theme.warning()
+                        } else {
+                            theme.emphasis()
+                        },
+                    ),
+                    Span::styled(format!(" · {wrong_left} wrong entries left"), theme.muted()),
+                ]));
+            }
+            if let Some(notice) = notice {
+                lines.push(Line::styled(notice.clone(), theme.warning()));
+            }
+        }
+        Screen::WaitingForCall { calling } => {
+            lines.push(Line::styled("Approve with a call", theme.title()));
+            lines.push(Line::raw(format!("We're calling your phone {calling}.")));
+            lines.push(Line::raw("Answer it and follow the instructions."));
+        }
+        Screen::Finished { outcome, message } => {
+            let style = if outcome.is_success() {
+                theme.ok()
+            } else {
+                theme.error()
+            };
+            lines.push(Line::styled((*message).to_owned(), style));
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![
+                Span::styled("Sign-in log: ", theme.muted()),
+                Span::raw(outcome.describe()),
+            ]));
+            if let Some(reason) = outcome.reason {
+                lines.push(Line::styled(
+                    format!("{} (AADSTS{})", reason.text(), reason.error_code()),
+                    theme.muted(),
+                ));
+            }
+        }
+    }
+    if let Some(id) = view.correlation_id {
+        lines.push(Line::styled(format!("Correlation id {id}"), theme.muted()));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+    let (label, row) = prompt?;
+    if !pane.takes_text() || app.modal.is_some() {
+        return None;
+    }
+    let x = inner.x + u16::try_from(label.len() + pane.input.cursor()).unwrap_or(u16::MAX);
+    let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
+    (x < inner.right() && y < inner.bottom()).then_some((x, y))
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}
+
+fn render_phone(app: &App, session: Option<&Session>, area: Rect, buf: &mut Buffer) {
+    let theme = app.theme;
+    let view = session.map(Session::view);
+    let phone = view.as_ref().and_then(|v| v.phone.as_ref());
+    let title = phone.map_or_else(
+        || " Virtual phone ".to_owned(),
+        |p| format!(" Virtual phone {} ", p.number),
+    );
+    let block = panel(title, theme);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let Some(phone) = phone else {
+        Paragraph::new(Line::styled("No phone in use yet.", theme.muted())).render(inner, buf);
+        return;
+    };
+    let d = phone.device;
+    let mut lines = vec![Line::styled(
+        format!(
+            "power {} · signal {} · SMS {} · voicemail {}{}",
+            on_off(d.powered_on),
+            on_off(d.signal),
+            on_off(d.sms_subscribed),
+            on_off(d.voicemail),
+            if d.landline { " · landline" } else { "" }
+        ),
+        theme.muted(),
+    )];
+    if !d.blocked_senders.is_empty() {
+        let blocked: Vec<String> = d.blocked_senders.iter().map(ToString::to_string).collect();
+        lines.push(Line::styled(
+            format!("blocked: {}", blocked.join(", ")),
+            theme.warning(),
+        ));
+    }
+    if phone.held > 0 {
+        lines.push(Line::styled(
+            format!("{} text(s) waiting in the network", phone.held),
+            theme.warning(),
+        ));
+    }
+    if let Some(call) = phone.call {
+        match &call.screen {
+            CallScreen::Incoming => {
+                lines.push(Line::styled(
+                    format!("☎ Incoming call from {}", call.from),
+                    theme.emphasis(),
+                ));
+                lines.push(Line::from(vec![
+                    Span::styled(app.keymap.hint(Command::AnswerCall), theme.key()),
+                    Span::raw(" answer · "),
+                    Span::styled(app.keymap.hint(Command::HangUp), theme.key()),
+                    Span::raw(" decline"),
+                ]));
+            }
+            CallScreen::Connected {
+                greeting,
+                keys_pressed,
+                listening,
+            } => {
+                lines.push(Line::styled(
+                    format!("☎ On a call with {}", call.from),
+                    theme.emphasis(),
+                ));
+                lines.push(Line::raw(format!("\u{201c}{greeting}\u{201d}")));
+                let waiting_for = match listening {
+                    Listening::ForApproval => "#, PIN then #, or 0# to report fraud",
+                    Listening::ForFraudConfirmation => "1 to confirm the fraud report",
+                };
+                lines.push(Line::styled(
+                    format!("keypad: {keys_pressed} pressed · waiting for {waiting_for}"),
+                    theme.muted(),
+                ));
+            }
+        }
+    }
+    lines.push(Line::styled("Messages", theme.title()));
+    if phone.inbox.is_empty() {
+        lines.push(Line::styled("(none)", theme.muted()));
+    }
+    let room = usize::from(inner.height).saturating_sub(lines.len() + 1) / 2;
+    let skip = phone.inbox.len().saturating_sub(room.max(1));
+    for sms in phone.inbox.iter().skip(skip) {
+        lines.push(Line::styled(
+            format!("from {} · {} UTC", sms.from, sms.at.time_of_day()),
+            theme.muted(),
+        ));
+        lines.push(Line::raw(display_safe(&sms.text).into_owned()));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+fn render_timeline(app: &App, session: Option<&Session>, area: Rect, buf: &mut Buffer) {
+    let theme = app.theme;
+    let block = panel(" Timeline ".into(), theme);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let Some(session) = session else {
+        Line::styled(
+            "The steps of a sign-in appear here, with times since it started.",
+            theme.muted(),
+        )
+        .render(inner, buf);
+        return;
+    };
+    let timeline = session.timeline();
+    let room = usize::from(inner.height);
+    let lines: Vec<Line<'_>> = timeline
+        .iter()
+        .skip(timeline.len().saturating_sub(room))
+        .map(|entry| Line::raw(display_safe(&entry.line()).into_owned()))
+        .collect();
+    Paragraph::new(lines).render(inner, buf);
+}
+
+fn render_demo(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = app.theme;
+    let pane = &app.signin;
+    let Some(demo) = &pane.demo else {
+        return;
+    };
+    let script = demo.script();
+    let progress = pane.step.as_ref().map_or_else(
+        || format!("0/{}", script.steps.len()),
+        |s| format!("{}/{}", s.number, s.total),
+    );
+    let block = panel(
+        format!(" Demo · {} · step {progress} ", script.title),
+        theme,
+    );
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let caption = pane
+        .step
+        .as_ref()
+        .map_or(script.summary.as_str(), |s| s.caption.as_str());
+    let next = match demo.upcoming() {
+        Some(_) => format!("{} next step", app.keymap.hint(Command::NextStep)),
+        None => format!(
+            "the demo is over · {} leave it",
+            app.keymap.hint(Command::Back)
+        ),
+    };
+    Paragraph::new(vec![
+        Line::raw(caption.to_owned()),
+        Line::styled(next, theme.key()),
+    ])
+    .wrap(Wrap { trim: false })
+    .render(inner, buf);
+}
