@@ -18,7 +18,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use audit::AuditEntry;
-pub use backend::{Backend, TreeId, Txn, TxnError};
+pub use backend::{Backend, Backend as DynBackend, TreeId, Txn, TxnError};
 pub use directory::Store;
 pub(crate) use directory::{append_audit, decode, encode};
 pub use memory::MemoryBackend;
@@ -193,32 +193,10 @@ pub trait Directory: Send + Sync {
     fn backend(&self) -> &dyn DynBackend;
 }
 
-/// The object-safe part of [`Backend`], for layers that keep their own trees.
-pub trait DynBackend: Send + Sync {
-    fn get(&self, tree: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
-    fn scan(
-        &self,
-        tree: TreeId,
-        prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<(), StoreError>;
-    fn scan_rev(
-        &self,
-        tree: TreeId,
-        prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<(), StoreError>;
-    /// Runs `work` all-or-nothing and flushed. Use [`transact`] for a typed result.
-    fn transact_dyn(
-        &self,
-        work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
-    ) -> Result<(), StoreError>;
-}
-
-/// Runs `work` in one flushed transaction on a [`DynBackend`] and returns its value. `work` may run
-/// more than once (sled retries on conflict); the value of the run that committed is returned.
+/// Runs `work` in one flushed transaction and returns its value. `work` may run more than once
+/// (sled retries on conflict); the value of the run that committed is returned.
 pub fn transact<T>(
-    backend: &dyn DynBackend,
+    backend: &dyn Backend,
     work: impl Fn(&dyn Txn) -> Result<T, TxnError>,
 ) -> Result<T, StoreError> {
     let out = std::cell::RefCell::new(None);
@@ -229,37 +207,6 @@ pub fn transact<T>(
     })?;
     out.into_inner()
         .ok_or_else(|| StoreError::Io("transaction produced no result".into()))
-}
-
-impl<B: Backend> DynBackend for B {
-    fn get(&self, tree: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        Backend::get(self, tree, key)
-    }
-
-    fn scan(
-        &self,
-        tree: TreeId,
-        prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<(), StoreError> {
-        Backend::scan(self, tree, prefix, visit)
-    }
-
-    fn scan_rev(
-        &self,
-        tree: TreeId,
-        prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<(), StoreError> {
-        Backend::scan_rev(self, tree, prefix, visit)
-    }
-
-    fn transact_dyn(
-        &self,
-        work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
-    ) -> Result<(), StoreError> {
-        Backend::transact(self, work)
-    }
 }
 
 /// Where time comes from: the wall clock in the app, a fixed or virtual clock in tests and demos.

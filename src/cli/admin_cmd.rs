@@ -72,18 +72,11 @@ pub fn export(
     let covered = |u: &crate::domain::User| reveal && operator.may_act_on(u).is_ok();
     let revealed = snapshot.users.iter().filter(|u| covered(u)).count();
     if reveal {
-        store.record(&AuditEntry {
-            seq: 0,
-            at: store.now(),
-            operator: operator.name.clone(),
-            role: operator.role,
-            action: "numbers.reveal".into(),
-            target: None,
-            slot: None,
-            before: None,
-            after: Some(format!("{revealed} users")),
-            reason: Some("export".into()),
-        })?;
+        store.record(
+            &AuditEntry::new(operator, store.now(), "numbers.reveal")
+                .change(None, Some(format!("{revealed} users")))
+                .reason("export"),
+        )?;
         let kept = snapshot.users.len() - revealed;
         if kept > 0 {
             output::warn(&format!(

@@ -21,6 +21,54 @@ pub struct AuditEntry {
     pub reason: Option<String>,
 }
 
+impl AuditEntry {
+    /// An entry for `action` by `operator` at `at`; the store assigns `seq` when it appends it.
+    pub fn new(
+        operator: &crate::domain::Operator,
+        at: Timestamp,
+        action: impl Into<String>,
+    ) -> Self {
+        Self {
+            seq: 0,
+            at,
+            operator: operator.name.clone(),
+            role: operator.role,
+            action: action.into(),
+            target: None,
+            slot: None,
+            before: None,
+            after: None,
+            reason: None,
+        }
+    }
+
+    #[must_use]
+    pub fn target(mut self, upn: impl Into<String>) -> Self {
+        self.target = Some(upn.into());
+        self
+    }
+
+    #[must_use]
+    pub fn slot(mut self, slot: Option<PhoneType>) -> Self {
+        self.slot = slot;
+        self
+    }
+
+    /// The masked state before and after.
+    #[must_use]
+    pub fn change(mut self, before: Option<String>, after: Option<String>) -> Self {
+        self.before = before;
+        self.after = after;
+        self
+    }
+
+    #[must_use]
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+}
+
 /// The masked state of what an action touches, for the before/after columns.
 pub fn describe_state(user: &User, action: &str, slot: Option<PhoneType>) -> Option<String> {
     if action.starts_with("phone.") {

@@ -89,8 +89,10 @@ pub trait Txn {
     fn remove(&self, tree: TreeId, key: &[u8]) -> Result<(), TxnError>;
 }
 
-/// A storage engine. `transact` runs `work` with all-or-nothing effect and makes it durable
-/// before returning `Ok`; `work` may run more than once, so it must have no side effects.
+/// A storage engine, object-safe so layers above can keep their own trees behind `&dyn Backend`.
+/// `transact_dyn` runs `work` with all-or-nothing effect and makes it durable before returning
+/// `Ok`; `work` may run more than once, so it must have no side effects. [`super::transact`] wraps
+/// it for a typed result.
 pub trait Backend: Send + Sync {
     fn get(&self, tree: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
 
@@ -112,7 +114,10 @@ pub trait Backend: Send + Sync {
 
     fn len(&self, tree: TreeId) -> Result<usize, StoreError>;
 
-    fn transact<T>(&self, work: &dyn Fn(&dyn Txn) -> Result<T, TxnError>) -> Result<T, StoreError>;
+    fn transact_dyn(
+        &self,
+        work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
+    ) -> Result<(), StoreError>;
 
     /// Where the data lives, for the title bar and error messages.
     fn location(&self) -> String;

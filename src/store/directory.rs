@@ -63,6 +63,20 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T,
     })
 }
 
+/// A record, or its default when absent (no tenant yet, no claims on a number).
+fn read_or_default<T: DeserializeOwned + Default>(
+    backend: &dyn Backend,
+    tree: TreeId,
+    key: &[u8],
+    what: &str,
+) -> Result<T, StoreError> {
+    backend
+        .get(tree, key)?
+        .map(|bytes| decode(&bytes, what))
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
 fn user_key(upn: &str) -> String {
     upn.trim().to_ascii_lowercase()
 }
@@ -155,19 +169,11 @@ impl<B: Backend> Directory for Store<B> {
     }
 
     fn tenant(&self) -> Result<Tenant, StoreError> {
-        self.backend
-            .get(TreeId::Meta, KEY_TENANT)?
-            .map(|b| decode(&b, "tenant"))
-            .transpose()
-            .map(Option::unwrap_or_default)
+        read_or_default(&self.backend, TreeId::Meta, KEY_TENANT, "tenant")
     }
 
     fn policy(&self) -> Result<Policy, StoreError> {
-        self.backend
-            .get(TreeId::Meta, KEY_POLICY)?
-            .map(|b| decode(&b, "policy"))
-            .transpose()
-            .map(Option::unwrap_or_default)
+        read_or_default(&self.backend, TreeId::Meta, KEY_POLICY, "policy")
     }
 
     fn user_count(&self) -> Result<usize, StoreError> {
@@ -201,14 +207,8 @@ impl<B: Backend> Directory for Store<B> {
     }
 
     fn claims_on(&self, number: &PhoneNumber) -> Result<Vec<Claim>, StoreError> {
-        self.backend
-            .get(
-                TreeId::Claims,
-                number.without_extension().to_string().as_bytes(),
-            )?
-            .map(|b| decode(&b, "claims"))
-            .transpose()
-            .map(Option::unwrap_or_default)
+        let key = number.without_extension().to_string();
+        read_or_default(&self.backend, TreeId::Claims, key.as_bytes(), "claims")
     }
 
     fn all_claims(&self) -> Result<HashMap<PhoneNumber, Vec<Claim>>, StoreError> {
@@ -242,77 +242,59 @@ impl<B: Backend> Directory for Store<B> {
     fn edit(&self, operator: &Operator, upn: &str, edit: &Edit) -> Result<Applied, StoreError> {
         let key = user_key(upn);
         let now = self.clock.now();
-        self.backend
-            .transact(&|txn| {
-                let user = read_user(txn, &key)?.ok_or_else(|| not_found(upn))?;
-                let policy = read_policy(txn)?;
-                let mobile_claims = match rules::mobile_after(&user, edit) {
-                    Some(number) => read_claims(txn, &number)?,
-                    None => Vec::new(),
-                };
-                let ctx = EditContext {
-                    operator,
-                    policy: &policy,
-                    now,
-                    mobile_claims: &mobile_claims,
-                };
-                let applied = rules::apply_edit(&user, edit, &ctx)
-                    .map_err(|e| TxnError::Refused(StoreError::Rule(e)))?;
-                update_claims(txn, &user, &applied.user)?;
-                txn.insert(TreeId::Users, key.as_bytes(), &encode(&applied.user)?)?;
-                let action = edit.action();
-                append_audit(
-                    txn,
-                    &AuditEntry {
-                        seq: 0,
-                        at: now,
-                        operator: operator.name.clone(),
-                        role: operator.role,
-                        action: action.to_owned(),
-                        target: Some(user.upn().to_string()),
-                        slot: edit.slot(),
-                        before: describe_state(&user, action, edit.slot()),
-                        after: describe_state(&applied.user, action, edit.slot()),
-                        reason: edit.reason().map(str::to_owned),
-                    },
-                )?;
-                Ok(applied)
-            })
-            .map_err(|e| self.with_suggestions(e))
+        super::transact(&self.backend, |txn| {
+            let user = read_user(txn, &key)?.ok_or_else(|| not_found(upn))?;
+            let policy = read_policy(txn)?;
+            let mobile_claims = match rules::mobile_after(&user, edit) {
+                Some(number) => read_claims(txn, &number)?,
+                None => Vec::new(),
+            };
+            let ctx = EditContext {
+                operator,
+                policy: &policy,
+                now,
+                mobile_claims: &mobile_claims,
+            };
+            let applied = rules::apply_edit(&user, edit, &ctx)
+                .map_err(|e| TxnError::Refused(StoreError::Rule(e)))?;
+            update_claims(txn, &user, &applied.user)?;
+            txn.insert(TreeId::Users, key.as_bytes(), &encode(&applied.user)?)?;
+            let action = edit.action();
+            let mut entry = AuditEntry::new(operator, now, action)
+                .target(user.upn().to_string())
+                .slot(edit.slot())
+                .change(
+                    describe_state(&user, action, edit.slot()),
+                    describe_state(&applied.user, action, edit.slot()),
+                );
+            if let Some(reason) = edit.reason() {
+                entry = entry.reason(reason);
+            }
+            append_audit(txn, &entry)?;
+            Ok(applied)
+        })
+        .map_err(|e| self.with_suggestions(e))
     }
 
     fn reveal(&self, operator: &Operator, upn: &str, context: &str) -> Result<User, StoreError> {
         let key = user_key(upn);
         let now = self.clock.now();
-        self.backend
-            .transact(&|txn| {
-                let user = read_user(txn, &key)?.ok_or_else(|| not_found(upn))?;
-                operator
-                    .may_act_on(&user)
-                    .map_err(|e| TxnError::Refused(StoreError::Rule(e)))?;
-                append_audit(
-                    txn,
-                    &AuditEntry {
-                        seq: 0,
-                        at: now,
-                        operator: operator.name.clone(),
-                        role: operator.role,
-                        action: "numbers.reveal".into(),
-                        target: Some(user.upn().to_string()),
-                        slot: None,
-                        before: None,
-                        after: None,
-                        reason: Some(context.to_owned()),
-                    },
-                )?;
-                Ok(user)
-            })
-            .map_err(|e| self.with_suggestions(e))
+        super::transact(&self.backend, |txn| {
+            let user = read_user(txn, &key)?.ok_or_else(|| not_found(upn))?;
+            operator
+                .may_act_on(&user)
+                .map_err(|e| TxnError::Refused(StoreError::Rule(e)))?;
+            let entry = AuditEntry::new(operator, now, "numbers.reveal")
+                .target(user.upn().to_string())
+                .reason(context);
+            append_audit(txn, &entry)?;
+            Ok(user)
+        })
+        .map_err(|e| self.with_suggestions(e))
     }
 
     fn record(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        self.backend
-            .transact(&|txn| append_audit(txn, entry).map(drop))
+        super::transact(&self.backend, |txn| append_audit(txn, entry).map(drop))
     }
 
     fn audit(&self, upn: Option<&Upn>, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
@@ -394,7 +376,7 @@ impl<B: Backend> Directory for Store<B> {
             .map_err(txn_to_store)?;
         let tenant = encode(&snapshot.tenant).map_err(txn_to_store)?;
         let policy = encode(&snapshot.policy).map_err(txn_to_store)?;
-        self.backend.transact(&|txn| {
+        super::transact(&self.backend, |txn| {
             for (tree, keys) in &stale {
                 for key in keys {
                     txn.remove(*tree, key)?;
@@ -411,21 +393,11 @@ impl<B: Backend> Directory for Store<B> {
             }
             txn.insert(TreeId::Meta, KEY_TENANT, &tenant)?;
             txn.insert(TreeId::Meta, KEY_POLICY, &policy)?;
-            append_audit(
-                txn,
-                &AuditEntry {
-                    seq: 0,
-                    at: now,
-                    operator: operator.name.clone(),
-                    role: operator.role,
-                    action: "directory.import".into(),
-                    target: None,
-                    slot: None,
-                    before: Some(format!("{existing} users")),
-                    after: Some(format!("{} users", users.len())),
-                    reason: None,
-                },
-            )?;
+            let entry = AuditEntry::new(operator, now, "directory.import").change(
+                Some(format!("{existing} users")),
+                Some(format!("{} users", users.len())),
+            );
+            append_audit(txn, &entry)?;
             Ok(())
         })?;
         Ok(ImportSummary {

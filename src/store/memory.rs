@@ -106,7 +106,10 @@ impl Backend for MemoryBackend {
         Ok(in_tree(&map, tree, &[]).count())
     }
 
-    fn transact<T>(&self, work: &dyn Fn(&dyn Txn) -> Result<T, TxnError>) -> Result<T, StoreError> {
+    fn transact_dyn(
+        &self,
+        work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
+    ) -> Result<(), StoreError> {
         let mut map = self.lock()?;
         let staged = Staged {
             base: &map,
@@ -115,14 +118,14 @@ impl Backend for MemoryBackend {
         let result = work(&staged);
         let writes = staged.writes.into_inner();
         match result {
-            Ok(value) => {
+            Ok(()) => {
                 for (key, value) in writes {
                     match value {
                         Some(v) => map.insert(key, v),
                         None => map.remove(&key),
                     };
                 }
-                Ok(value)
+                Ok(())
             }
             Err(TxnError::Refused(e)) => Err(e),
             Err(TxnError::Conflict) => Err(StoreError::Io("unexpected conflict".into())),

@@ -43,7 +43,7 @@ pub fn check_or_init<B: Backend>(backend: &B) -> Result<(), StoreError> {
                     detail: "sled data without a phonedesk schema version".into(),
                 });
             }
-            backend.transact(&|txn: &dyn Txn| {
+            backend.transact_dyn(&|txn: &dyn Txn| {
                 txn.insert(TreeId::Meta, KEY_APP, APP_MARK)?;
                 txn.insert(
                     TreeId::Meta,

@@ -188,15 +188,18 @@ impl Backend for SledBackend {
         Ok(self.tree(tree).len())
     }
 
-    fn transact<T>(&self, work: &dyn Fn(&dyn Txn) -> Result<T, TxnError>) -> Result<T, StoreError> {
+    fn transact_dyn(
+        &self,
+        work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
+    ) -> Result<(), StoreError> {
         let result = self.trees.as_slice().transaction(|trees| {
             work(&SledTxn { trees }).map_err(|e| match e {
                 TxnError::Conflict => ConflictableTransactionError::Conflict,
                 other => ConflictableTransactionError::Abort(other),
             })
         });
-        let value = match result {
-            Ok(value) => value,
+        match result {
+            Ok(()) => {}
             Err(TransactionError::Abort(TxnError::Refused(e))) => return Err(e),
             Err(TransactionError::Abort(TxnError::Storage(e))) => {
                 return Err(StoreError::Io(format!("{}: {e}", self.path.display())));
@@ -205,10 +208,10 @@ impl Backend for SledBackend {
                 return Err(StoreError::Io("transaction conflict".into()));
             }
             Err(TransactionError::Storage(e)) => return Err(self.storage(&e)),
-        };
+        }
         // Durable before anyone is told "saved".
         self.db.flush().map_err(|e| self.storage(&e))?;
-        Ok(value)
+        Ok(())
     }
 
     fn location(&self) -> String {

@@ -70,6 +70,13 @@ pub struct Profile {
     pub audit: Vec<AuditEntry>,
 }
 
+impl Profile {
+    /// What the domain says about the number in `slot`, if one is registered.
+    pub fn check(&self, slot: PhoneType) -> Option<&Diagnosis> {
+        self.checks.iter().find(|(s, _)| *s == slot).map(|(_, d)| d)
+    }
+}
+
 /// What covers the panes and takes the keys.
 #[derive(Debug)]
 pub enum Modal {
@@ -423,44 +430,15 @@ impl App {
 
     /// Applies an editing key to the focused field. Returns whether anything changed.
     fn edit_text(&mut self, key: &KeyEvent) -> bool {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let alt = key.modifiers.contains(KeyModifiers::ALT);
         let Some(input) = self.focused_input() else {
             return false;
         };
         let before = input.value().to_owned();
-        let moved = match key.code {
-            KeyCode::Char('w') if ctrl => input.delete_word(),
-            KeyCode::Char('u') if ctrl => {
-                input.set("");
-                true
-            }
-            KeyCode::Char(c) if !ctrl && !alt => input.insert(c),
-            KeyCode::Backspace => input.backspace(),
-            KeyCode::Delete => input.delete(),
-            KeyCode::Left => {
-                input.left();
-                true
-            }
-            KeyCode::Right => {
-                input.right();
-                true
-            }
-            KeyCode::Home => {
-                input.home();
-                true
-            }
-            KeyCode::End => {
-                input.end();
-                true
-            }
-            _ => false,
-        };
-        let changed = input.value() != before;
-        if changed {
+        let used = input.apply_key(key, |_| true);
+        if input.value() != before {
             self.text_changed();
         }
-        moved
+        used
     }
 
     fn text_changed(&mut self) {

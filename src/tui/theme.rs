@@ -3,6 +3,8 @@
 //! the terminal resets attributes.
 
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Borders};
 
 /// The marker drawn before the selected row, independent of any styling.
 pub const SELECTED_MARKER: &str = "> ";
@@ -75,5 +77,16 @@ impl Theme {
         } else {
             self.fg(Color::Gray)
         }
+    }
+}
+
+impl Theme {
+    /// The bordered, titled box every pane section sits in; the focused one stands out.
+    pub fn panel(self, title: impl Into<String>, focused: bool) -> Block<'static> {
+        Block::default()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Rounded)
+            .border_style(self.border(focused))
+            .title(Line::styled(title.into(), self.title()))
     }
 }

@@ -60,21 +60,7 @@ impl App {
         if !self.signin.takes_text() {
             return false;
         }
-        let input = &mut self.signin.input;
-        match key.code {
-            KeyCode::Char(c) if !ctrl_or_alt && is_field_char(c) => input.insert(c),
-            KeyCode::Backspace => input.backspace(),
-            KeyCode::Delete => input.delete(),
-            KeyCode::Left => {
-                input.left();
-                true
-            }
-            KeyCode::Right => {
-                input.right();
-                true
-            }
-            _ => false,
-        }
+        self.signin.input.apply_key(key, is_field_char)
     }
 
     pub(super) fn signin_paste(&mut self, text: &str) -> bool {

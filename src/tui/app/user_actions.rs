@@ -157,12 +157,7 @@ impl App {
             self.toast(ToastKind::Info, "this slot is empty");
             return;
         };
-        let found = profile
-            .checks
-            .iter()
-            .find(|(s, _)| *s == slot)
-            .map(|(_, d)| d);
-        let Some((suggestion, why)) = found.and_then(|d| {
+        let Some((suggestion, why)) = profile.check(slot).and_then(|d| {
             d.warnings
                 .iter()
                 .find_map(|w| w.suggestion.clone().map(|s| (s, w.message.clone())))

@@ -6,7 +6,7 @@ use std::time::Duration;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::domain::sanitize::display_safe;
 use crate::domain::search::{Filter, Hits, Query};
@@ -132,19 +132,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
     cursor
 }
 
-fn panel(title: String, focused: bool, theme: Theme) -> Block<'static> {
-    Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(focused))
-        .title(Line::styled(title, theme.title()))
-}
-
 fn render_search(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
     let pane = &app.lookup;
     let theme = app.theme;
     let focused = pane.focus == Focus::Search && app.modal.is_none();
-    let block = panel(" Search ".into(), focused, theme);
+    let block = theme.panel(" Search ", focused);
     let inner = block.inner(area);
     block.render(area, buf);
     let prompt = "/ ";
@@ -200,7 +192,7 @@ fn render_results(app: &App, area: Rect, buf: &mut Buffer) {
         }
         (IndexStatus::Ready { users, .. }, None) => format!(" Results · {users} users "),
     };
-    let block = panel(title, focused, theme);
+    let block = theme.panel(title, focused);
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.height == 0 || inner.width == 0 {
@@ -283,7 +275,7 @@ pub fn render_profile(
     buf: &mut Buffer,
     app: &App,
 ) {
-    let block = panel(" Profile ".into(), false, theme);
+    let block = theme.panel(" Profile ", false);
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(p) = profile else {

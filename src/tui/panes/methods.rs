@@ -4,13 +4,13 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::domain::sanitize::display_safe;
 use crate::domain::{PhoneType, SmsSignInState};
 use crate::tui::app::App;
 use crate::tui::keymap::Command;
-use crate::tui::theme::{SELECTED_MARKER, Theme, UNSELECTED_MARKER};
+use crate::tui::theme::{SELECTED_MARKER, UNSELECTED_MARKER};
 
 #[derive(Debug, Default)]
 pub struct MethodsPane {
@@ -46,18 +46,10 @@ pub fn hints() -> &'static [Command] {
     ]
 }
 
-fn panel(title: String, focused: bool, theme: Theme) -> Block<'static> {
-    Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(focused))
-        .title(Line::styled(title, theme.title()))
-}
-
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme;
     let Some(profile) = &app.profile else {
-        let block = panel(" Methods ".into(), true, theme);
+        let block = theme.panel(" Methods ", true);
         let inner = block.inner(area);
         block.render(area, buf);
         Paragraph::new(vec![
@@ -84,7 +76,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         display_safe(&user.display_name),
         display_safe(user.upn().as_str())
     );
-    let block = panel(title, app.modal.is_none(), theme);
+    let block = theme.panel(title, app.modal.is_none());
     let inner = block.inner(slots);
     block.render(slots, buf);
     let wide = inner.width >= 90;
@@ -106,9 +98,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             _ => SmsSignInState::NotSupported,
         };
         let flagged = profile
-            .checks
-            .iter()
-            .any(|(s, d)| s == slot && !(d.warnings.is_empty() && d.errors.is_empty()));
+            .check(*slot)
+            .is_some_and(|d| !(d.warnings.is_empty() && d.errors.is_empty()));
         let selected = i == app.methods.selected;
         let mut spans = vec![
             Span::raw(if selected {
@@ -148,7 +139,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 
     render_checks(app, profile, checks, buf);
 
-    let block = panel(" Sign-in settings ".into(), false, theme);
+    let block = theme.panel(" Sign-in settings ", false);
     let inner = block.inner(details);
     block.render(details, buf);
     let label = |s: &'static str| Span::styled(s, theme.muted());
@@ -206,7 +197,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .wrap(Wrap { trim: false })
         .render(inner, buf);
 
-    let block = panel(" Audit trail (newest first) ".into(), false, theme);
+    let block = theme.panel(" Audit trail (newest first) ", false);
     let inner = block.inner(trail);
     block.render(trail, buf);
     if profile.audit.is_empty() {
@@ -244,11 +235,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 fn render_checks(app: &App, profile: &crate::tui::app::Profile, area: Rect, buf: &mut Buffer) {
     let theme = app.theme;
     let slot = app.methods.slot();
-    let block = panel(
-        format!(" Checks · {} ", slot.label().to_lowercase()),
-        false,
-        theme,
-    );
+    let block = theme.panel(format!(" Checks · {} ", slot.label().to_lowercase()), false);
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(method) = profile.user.method(slot) else {
@@ -259,11 +246,7 @@ fn render_checks(app: &App, profile: &crate::tui::app::Profile, area: Rect, buf:
         .render(inner, buf);
         return;
     };
-    let found = profile
-        .checks
-        .iter()
-        .find(|(s, _)| *s == slot)
-        .map(|(_, d)| d);
+    let found = profile.check(slot);
     let mut lines = Vec::new();
     if let Some(d) = found {
         lines.push(Line::from(vec![

@@ -7,7 +7,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::domain::PhoneType;
 use crate::domain::sanitize::display_safe;
@@ -16,7 +16,6 @@ use crate::sim::voice::Listening;
 use crate::sim::{Channel, DemoPlayer, FlowRequest, PlayedStep, Session};
 use crate::tui::app::App;
 use crate::tui::keymap::Command;
-use crate::tui::theme::Theme;
 use crate::tui::widgets::text_input::TextInput;
 
 /// Longest phone number or code the sign-in page takes.
@@ -169,14 +168,6 @@ pub fn hints(pane: &SigninPane) -> &'static [Command] {
     }
 }
 
-fn panel(title: String, theme: Theme) -> Block<'static> {
-    Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(false))
-        .title(Line::styled(title, theme.title()))
-}
-
 /// `m:ss` for a countdown.
 fn clock_face(ms: i64) -> String {
     let secs = ms.max(0).div_euclid(1000);
@@ -212,7 +203,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
 
 fn render_idle(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme;
-    let block = panel(" Sign-in page ".into(), theme);
+    let block = theme.panel(" Sign-in page ", false);
     let inner = block.inner(area);
     block.render(area, buf);
     let key = |c: Command| Span::styled(app.keymap.hint(c), theme.key());
@@ -254,7 +245,7 @@ fn render_page(app: &App, session: &Session, area: Rect, buf: &mut Buffer) -> Op
         .as_deref()
         .map(|s| format!(" · {}", display_safe(s)))
         .unwrap_or_default();
-    let block = panel(format!(" Sign-in page{subject} "), theme);
+    let block = theme.panel(format!(" Sign-in page{subject} "), false);
     let inner = block.inner(area);
     block.render(area, buf);
     let view = session.view();
@@ -355,7 +346,7 @@ fn render_phone(app: &App, session: Option<&Session>, area: Rect, buf: &mut Buff
         || " Virtual phone ".to_owned(),
         |p| format!(" Virtual phone {} ", p.number),
     );
-    let block = panel(title, theme);
+    let block = theme.panel(title, false);
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(phone) = phone else {
@@ -442,7 +433,7 @@ fn render_phone(app: &App, session: Option<&Session>, area: Rect, buf: &mut Buff
 
 fn render_timeline(app: &App, session: Option<&Session>, area: Rect, buf: &mut Buffer) {
     let theme = app.theme;
-    let block = panel(" Timeline ".into(), theme);
+    let block = theme.panel(" Timeline ", false);
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(session) = session else {
@@ -474,9 +465,9 @@ fn render_demo(app: &App, area: Rect, buf: &mut Buffer) {
         || format!("0/{}", script.steps.len()),
         |s| format!("{}/{}", s.number, s.total),
     );
-    let block = panel(
+    let block = theme.panel(
         format!(" Demo · {} · step {progress} ", script.title),
-        theme,
+        false,
     );
     let inner = block.inner(area);
     block.render(area, buf);

@@ -1,6 +1,8 @@
 //! A one-line text field: the value, a cursor, and a hard length limit so a pasted megabyte never
 //! reaches the domain or the screen.
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 /// A single-line editable value. The cursor is a char index.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TextInput {
@@ -110,6 +112,40 @@ impl TextInput {
         self.value.clear();
         self.cursor = 0;
         self.insert_str(value);
+    }
+
+    /// Applies an editing key: a character `accept` takes, Backspace, Delete, the arrows, Home,
+    /// End, Ctrl-W (delete a word) and Ctrl-U (clear). Returns whether the key was used.
+    pub fn apply_key(&mut self, key: &KeyEvent, accept: fn(char) -> bool) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Char('w') if ctrl => self.delete_word(),
+            KeyCode::Char('u') if ctrl => {
+                self.set("");
+                true
+            }
+            KeyCode::Char(c) if !ctrl && !alt && accept(c) => self.insert(c),
+            KeyCode::Backspace => self.backspace(),
+            KeyCode::Delete => self.delete(),
+            KeyCode::Left => {
+                self.left();
+                true
+            }
+            KeyCode::Right => {
+                self.right();
+                true
+            }
+            KeyCode::Home => {
+                self.home();
+                true
+            }
+            KeyCode::End => {
+                self.end();
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Deletes the word before the cursor (Ctrl-W).
