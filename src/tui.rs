@@ -6,6 +6,7 @@ pub mod app;
 pub mod event_loop;
 pub mod keymap;
 pub mod panes;
+pub mod profile;
 pub mod search;
 pub mod terminal;
 pub mod theme;

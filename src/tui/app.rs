@@ -19,20 +19,17 @@ use super::keymap::{Command, Context, Keymap};
 use super::panes::lookup::{Focus, IndexStatus, LookupPane, PAGE};
 use super::panes::methods::MethodsPane;
 use super::panes::signin::SigninPane;
+pub use super::profile::Profile;
 use super::search::{Searcher, WorkerMsg};
 use super::theme::Theme;
 use super::widgets::dialog::{Confirm, Picker, ReasonPrompt};
 use super::widgets::phone_field::{FieldMode, PhoneField};
 use super::widgets::text_input::TextInput;
 use super::widgets::toast::{Toast, ToastKind};
-use crate::domain::diagnosis::{Diagnosis, diagnose};
 use crate::domain::search::Filter;
-use crate::domain::{Block, DefaultMethod, Operator, PhoneType, Policy, Tenant, User};
+use crate::domain::{DefaultMethod, Operator, PhoneType, Policy, Tenant};
 use crate::sim::VirtualClock;
-use crate::store::{AuditEntry, Directory, SmsStatus, StoreError};
-
-/// How many audit entries the Methods pane shows.
-const AUDIT_ROWS: usize = 50;
+use crate::store::{Directory, StoreError};
 
 /// The panes, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,25 +52,6 @@ impl PaneId {
 
     fn position(self) -> usize {
         Self::ALL.iter().position(|p| *p == self).unwrap_or(0)
-    }
-}
-
-/// The selected user as the panes show them, loaded when the selection changes.
-#[derive(Clone, Debug)]
-pub struct Profile {
-    pub user: User,
-    /// What the domain says about each registered number, computed once per load.
-    pub checks: Vec<(PhoneType, Diagnosis)>,
-    pub sms: Option<SmsStatus>,
-    pub active_block: Option<Block>,
-    pub revealed: bool,
-    pub audit: Vec<AuditEntry>,
-}
-
-impl Profile {
-    /// What the domain says about the number in `slot`, if one is registered.
-    pub fn check(&self, slot: PhoneType) -> Option<&Diagnosis> {
-        self.checks.iter().find(|(s, _)| *s == slot).map(|(_, d)| d)
     }
 }
 
@@ -120,6 +98,9 @@ pub struct App {
     pub clock: Arc<VirtualClock>,
     sim_seed: Option<u64>,
     pub profile: Option<Profile>,
+    /// The generation of the newest profile asked of the worker, and of the one shown.
+    profile_pending: u64,
+    profile_answered: u64,
     pub modal: Option<Modal>,
     pub toast: Option<Toast>,
     dirty: bool,
@@ -162,6 +143,8 @@ impl App {
             clock: startup.clock,
             sim_seed: startup.sim_seed,
             profile: None,
+            profile_pending: 0,
+            profile_answered: 0,
             modal: None,
             toast,
             dirty: true,
@@ -217,6 +200,19 @@ impl App {
                 self.run_query();
             }
             WorkerMsg::IndexFailed(why) => self.lookup.status = IndexStatus::Failed(why),
+            WorkerMsg::Profile { generation, loaded } => {
+                if generation != self.profile_pending {
+                    return;
+                }
+                self.profile_answered = generation;
+                match loaded {
+                    Ok(profile) => self.profile = Some(*profile),
+                    Err(why) => {
+                        self.profile = None;
+                        self.toast(ToastKind::Error, why);
+                    }
+                }
+            }
             WorkerMsg::Results { generation, hits } => {
                 if generation != self.lookup.pending {
                     return;
@@ -247,46 +243,33 @@ impl App {
         self.searcher.index().entry(row).map(|e| e.upn.to_string())
     }
 
-    /// Loads the profile of the selected row when it changed.
+    /// Asks the worker for the profile of the selected row when the selection changed; the key
+    /// that moved the selection does no I/O.
     fn load_selected(&mut self) {
         let Some(upn) = self.selected_upn() else {
             self.profile = None;
+            self.profile_pending = self.searcher.supersede_profile();
+            self.profile_answered = self.profile_pending;
             return;
         };
-        if self
+        let shown = self
             .profile
             .as_ref()
-            .is_some_and(|p| p.user.upn().as_str().eq_ignore_ascii_case(&upn))
-        {
+            .is_some_and(|p| p.user.upn().as_str().eq_ignore_ascii_case(&upn));
+        if shown && self.profile_answered == self.profile_pending {
             return;
         }
-        self.profile = self.load_profile(&upn, false);
+        self.profile_pending = self.searcher.load_profile(&upn);
     }
 
+    /// Loads a profile on this thread: after an edit or a reveal, when the screen must show the
+    /// result before the next frame. Selection changes load on the worker instead.
     fn load_profile(&mut self, upn: &str, revealed: bool) -> Option<Profile> {
-        let loaded = (|| {
-            let user = self.store.user(upn)?;
-            let sms = self.store.sms_status(&user)?;
-            let audit = self.store.audit(Some(user.upn()), AUDIT_ROWS)?;
-            Ok::<_, StoreError>((user, sms, audit))
-        })();
-        match loaded {
-            Ok((user, sms, audit)) => Some(Profile {
-                active_block: user.active_block(self.store.now()).cloned(),
-                checks: user
-                    .phone_methods
-                    .iter()
-                    .map(|m| {
-                        let found =
-                            diagnose(&m.phone_number, Some(m.phone_type), user.usage_location);
-                        (m.phone_type, found)
-                    })
-                    .collect(),
-                user,
-                sms,
-                revealed,
-                audit,
-            }),
+        // A load here supersedes one still on its way from the worker.
+        self.profile_pending = self.searcher.supersede_profile();
+        self.profile_answered = self.profile_pending;
+        match Profile::load(self.store.as_ref(), upn, revealed) {
+            Ok(profile) => Some(profile),
             Err(e) => {
                 self.toast(ToastKind::Error, e.to_string());
                 None
@@ -346,7 +329,10 @@ impl App {
         match self.lookup.status {
             IndexStatus::Loading => false,
             IndexStatus::Failed(_) => true,
-            IndexStatus::Ready { .. } => self.lookup.answered == self.lookup.pending,
+            IndexStatus::Ready { .. } => {
+                self.lookup.answered == self.lookup.pending
+                    && self.profile_answered == self.profile_pending
+            }
         }
     }
 

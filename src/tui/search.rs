@@ -17,13 +17,24 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::domain::PhoneType;
 use crate::domain::search::{Entry, Hits, Query, SearchIndex, entry_for};
 use crate::store::Directory;
+use crate::tui::profile::Profile;
 
 /// What the worker reports back to the UI loop.
 #[derive(Debug)]
 pub enum WorkerMsg {
-    IndexReady { users: usize, took: Duration },
+    IndexReady {
+        users: usize,
+        took: Duration,
+    },
     IndexFailed(String),
-    Results { generation: u64, hits: Hits },
+    Results {
+        generation: u64,
+        hits: Hits,
+    },
+    Profile {
+        generation: u64,
+        loaded: Result<Box<Profile>, String>,
+    },
 }
 
 enum Job {
@@ -33,6 +44,33 @@ enum Job {
         query: Query,
         previous: Option<Hits>,
     },
+    Profile {
+        generation: u64,
+        upn: String,
+    },
+}
+
+/// The jobs waiting when the worker wakes, reduced to what still matters: the build, the newest
+/// search and the newest profile.
+#[derive(Default)]
+struct Pending {
+    build: bool,
+    search: Option<(u64, Query, Option<Hits>)>,
+    profile: Option<(u64, String)>,
+}
+
+impl Pending {
+    fn add(&mut self, job: Job) {
+        match job {
+            Job::Build => self.build = true,
+            Job::Search {
+                generation,
+                query,
+                previous,
+            } => self.search = Some((generation, query, previous)),
+            Job::Profile { generation, upn } => self.profile = Some((generation, upn)),
+        }
+    }
 }
 
 /// The UI's handle on the search worker and the shared index.
@@ -43,6 +81,8 @@ pub struct Searcher {
     /// Set when the UI goes away, so a long index build stops instead of finishing for nobody.
     closed: Arc<AtomicBool>,
     worker: Option<JoinHandle<()>>,
+    /// Generations of profile loads; only the newest is answered.
+    profiles: Arc<AtomicU64>,
 }
 
 impl Drop for Searcher {
@@ -67,6 +107,8 @@ impl Searcher {
         let worker_latest = Arc::clone(&latest);
         let closed = Arc::new(AtomicBool::new(false));
         let worker_closed = Arc::clone(&closed);
+        let profiles = Arc::new(AtomicU64::new(0));
+        let worker_profiles = Arc::clone(&profiles);
         let failure = out.clone();
         let spawned = std::thread::Builder::new()
             .name("phonedesk-search".into())
@@ -75,6 +117,7 @@ impl Searcher {
                     index: &worker_index,
                     latest: &worker_latest,
                     closed: &worker_closed,
+                    profiles: &worker_profiles,
                 };
                 work(&rx, store.as_ref(), &shared, &out);
             });
@@ -96,6 +139,7 @@ impl Searcher {
             jobs: Some(jobs),
             closed,
             worker,
+            profiles,
         }
     }
 
@@ -111,6 +155,23 @@ impl Searcher {
             previous,
         });
         generation
+    }
+
+    /// Asks for `upn`'s profile; returns its generation. An older request becomes stale.
+    pub fn load_profile(&self, upn: &str) -> u64 {
+        let generation = self.supersede_profile();
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(Job::Profile {
+                generation,
+                upn: upn.to_owned(),
+            });
+        }
+        generation
+    }
+
+    /// Makes every requested profile stale (the UI loaded one itself, or cleared it).
+    pub fn supersede_profile(&self) -> u64 {
+        self.profiles.fetch_add(1, Ordering::SeqCst) + 1
     }
 
     /// Makes every queued or running query stale (after the index changed under it).
@@ -169,6 +230,7 @@ struct Shared<'a> {
     index: &'a RwLock<SearchIndex>,
     latest: &'a AtomicU64,
     closed: &'a AtomicBool,
+    profiles: &'a AtomicU64,
 }
 
 fn work(
@@ -177,30 +239,31 @@ fn work(
     shared: &Shared<'_>,
     out: &UnboundedSender<WorkerMsg>,
 ) {
-    while let Ok(mut job) = jobs.recv() {
-        // Coalesce: of the queued searches only the newest matters.
+    while let Ok(job) = jobs.recv() {
+        let mut pending = Pending::default();
+        pending.add(job);
         while let Ok(next) = jobs.try_recv() {
-            if matches!(job, Job::Build) {
-                build(store, shared, out);
-            }
-            job = next;
+            pending.add(next);
         }
-        match job {
-            Job::Build => build(store, shared, out),
-            Job::Search {
-                generation,
-                query,
-                previous,
-            } => {
-                if shared.latest.load(Ordering::SeqCst) != generation {
-                    continue;
-                }
-                let index = shared.index.read().unwrap_or_else(PoisonError::into_inner);
-                let stale = || shared.latest.load(Ordering::SeqCst) != generation;
-                if let Some(hits) = index.search(&query, previous.as_ref(), &stale) {
-                    let _ = out.send(WorkerMsg::Results { generation, hits });
-                }
+        if pending.build {
+            build(store, shared, out);
+        }
+        if let Some((generation, query, previous)) = pending.search
+            && shared.latest.load(Ordering::SeqCst) == generation
+        {
+            let index = shared.index.read().unwrap_or_else(PoisonError::into_inner);
+            let stale = || shared.latest.load(Ordering::SeqCst) != generation;
+            if let Some(hits) = index.search(&query, previous.as_ref(), &stale) {
+                let _ = out.send(WorkerMsg::Results { generation, hits });
             }
+        }
+        if let Some((generation, upn)) = pending.profile
+            && shared.profiles.load(Ordering::SeqCst) == generation
+        {
+            let loaded = Profile::load(store, &upn, false)
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            let _ = out.send(WorkerMsg::Profile { generation, loaded });
         }
     }
 }
