@@ -48,6 +48,10 @@ pub fn lines(keymap: &Keymap, theme: Theme) -> Vec<Line<'static>> {
         "Keys can be changed in keymap.toml in the config directory (see README).",
         theme.muted(),
     ));
+    lines.push(Line::styled(
+        "Microsoft's docs announce that Microsoft-provided SMS and voice delivery is retired on 1 February 2027: after that a customer-managed telecom provider is needed.",
+        theme.muted(),
+    ));
     lines
 }
 
