@@ -87,8 +87,8 @@ pub fn failure_lock(f: &Facts) -> CheckResult {
             refusal.describe()
         )),
         Ok(()) if n > 0 => CheckResult::pass(format!(
-            "{n} failed verifications in a row, no wait yet (waits begin after {})",
-            throttle::FREE_FAILURES
+            "{n} failed verifications in a row, but no wait applies now (a lock needs {})",
+            throttle::MAX_CONSECUTIVE_FAILURES
         )),
         Ok(()) => CheckResult::pass("no failed verifications since the last success"),
     }
