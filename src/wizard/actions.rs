@@ -356,11 +356,24 @@ fn reset(f: &Facts) -> Result<(String, Vec<Change>), String> {
     if failures == 0 && codes == 0 {
         return Err("nothing to clear: no failed verifications and no open codes".into());
     }
-    Ok((
-        format!(
-            "Clear {failures} consecutive failed verifications and close {codes} open codes of {} (a new sign-in starts fresh)",
-            f.user.upn()
-        ),
-        vec![Change::ResetVerification],
-    ))
+    let mut parts = Vec::new();
+    if failures > 0 {
+        parts.push(format!(
+            "clear {failures} consecutive failed verification{}",
+            plural(failures as usize)
+        ));
+    }
+    if codes > 0 {
+        parts.push(format!("close {codes} open code{}", plural(codes)));
+    }
+    let mut description = format!("{} of {}", parts.join(" and "), f.user.upn());
+    if let Some(first) = description.get(..1) {
+        description = first.to_uppercase() + &description[1..];
+    }
+    description.push_str(" (a new sign-in starts fresh)");
+    Ok((description, vec![Change::ResetVerification]))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

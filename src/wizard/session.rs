@@ -197,6 +197,16 @@ pub struct Wizard {
     actions: Vec<ActionRecord>,
 }
 
+impl std::fmt::Debug for Wizard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wizard")
+            .field("upn", &self.upn)
+            .field("symptom", &self.symptom().name)
+            .field("at", &self.path.last().map(|v| v.step.as_str()))
+            .finish_non_exhaustive()
+    }
+}
+
 /// The symptom the findings point to, for a start without one: the first symptom whose triage
 /// check fails, else the one whose sign-in reasons include the latest unexplained failure.
 pub fn suggest_symptom(store: &dyn Directory, upn: &str) -> Result<Option<String>, WizardError> {

@@ -77,44 +77,48 @@ fn steps(out: &mut String, path: &[Visit]) {
         let n = i + 1;
         match v.kind {
             VisitKind::Check => {
-                let again = if v.recheck { ", after the action" } else { "" };
+                let again = if v.recheck {
+                    ", again after the fix"
+                } else {
+                    ""
+                };
                 let _ = writeln!(
                     out,
-                    "{n}. **{}** (check `{}`{again}): {}. {}",
+                    "{n}. **{}** {}: {} (check `{}`{again}).",
                     inline(&v.title),
+                    capitalised(v.status.map_or("?", |s| s.as_str())),
+                    inline(v.finding.as_deref().unwrap_or("")),
                     v.check.unwrap_or("?"),
-                    v.status.map_or("?", |s| s.as_str()),
-                    inline(v.finding.as_deref().unwrap_or(""))
                 );
             }
             VisitKind::Question => match &v.answer {
                 Some(a) => {
                     let source = match (a.source, &a.observed) {
                         (AnswerSource::Device, Some(seen)) => {
-                            format!(" (from the simulated device: {})", inline(seen))
+                            format!(", from the simulated device: {}", inline(seen))
                         }
-                        (AnswerSource::Device, None) => " (from the simulated device)".into(),
-                        (AnswerSource::Caller, _) => " (the caller)".into(),
+                        (AnswerSource::Device, None) => ", from the simulated device".into(),
+                        (AnswerSource::Caller, _) => ", from the caller".into(),
                     };
                     let _ = writeln!(
                         out,
-                        "{n}. **{}** (question `{}`): {}{source}.",
+                        "{n}. **{}** Answer: {}{source} (question `{}`).",
                         inline(&v.title),
-                        v.step,
-                        inline(&a.label)
+                        inline(&a.label),
+                        v.step
                     );
                 }
                 None => {
                     let _ = writeln!(
                         out,
-                        "{n}. **{}** (question `{}`): not answered yet.",
+                        "{n}. **{}** Not answered yet (question `{}`).",
                         inline(&v.title),
                         v.step
                     );
                 }
             },
             VisitKind::Remedy => {
-                let _ = writeln!(out, "{n}. **{}** (remedy `{}`).", inline(&v.title), v.step);
+                let _ = writeln!(out, "{n}. **{}** Remedy (`{}`).", inline(&v.title), v.step);
             }
         }
     }
@@ -309,6 +313,15 @@ pub(super) fn inline(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// `pass` -> `Pass`.
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Inside a table cell: also no line breaks.

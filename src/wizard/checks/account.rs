@@ -78,16 +78,21 @@ pub fn sspr_limit(f: &Facts) -> CheckResult {
 
 pub fn failure_lock(f: &Facts) -> CheckResult {
     let n = f.failures.consecutive;
+    let failures = if n == 1 {
+        "1 failed verification".to_owned()
+    } else {
+        format!("{n} failed verifications")
+    };
     match f.failures.gate(f.now) {
         Err(Refusal::FailureLock { failures }) => CheckResult::fail(format!(
             "{failures} failed verifications in a row: checks are refused until an administrator clears the count"
         )),
-        Err(refusal) => CheckResult::fail(format!(
-            "{n} failed verifications in a row: {}",
-            refusal.describe()
+        Err(Refusal::FailureDelay { until }) => CheckResult::fail(format!(
+            "{failures} in a row: the next check is allowed at {until}, and each further failure doubles the wait"
         )),
+        Err(refusal) => CheckResult::fail(format!("{failures} in a row: {}", refusal.describe())),
         Ok(()) if n > 0 => CheckResult::pass(format!(
-            "{n} failed verifications in a row, but no wait applies now (a lock needs {})",
+            "{failures} in a row, but no wait applies now (a lock needs {})",
             throttle::MAX_CONSECUTIVE_FAILURES
         )),
         Ok(()) => CheckResult::pass("no failed verifications since the last success"),

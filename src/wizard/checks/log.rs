@@ -111,15 +111,20 @@ pub fn throttled(f: &Facts) -> CheckResult {
         .iter()
         .find(|r| r.reason == Some(Reason::Throttled));
     if let Some(latest) = latest {
+        // Every send the limit counted was inside the window before the refusal, so all of them
+        // have left it one window after the refusal.
+        let refused_at = latest
+            .steps
+            .iter()
+            .find(|s| s.kind == StepKind::Throttled)
+            .map_or(latest.ended_at, |s| s.at);
         let v = &f.policy.verification;
         result.finding.push_str(&format!(
             "; the limit allows {} texts and {} calls per user and per number in {} s, so sends are possible again by {}",
             v.send_limit,
             v.send_limit,
             v.send_window_seconds,
-            latest
-                .started_at
-                .plus_secs(i64::from(v.send_window_seconds))
+            refused_at.plus_secs(i64::from(v.send_window_seconds))
         ));
     }
     result
