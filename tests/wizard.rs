@@ -7,6 +7,8 @@
 
 #[path = "wizard/actions.rs"]
 mod actions;
+#[path = "wizard/checks.rs"]
+mod checks;
 #[path = "wizard/scenarios.rs"]
 mod scenarios;
 #[path = "wizard/support.rs"]

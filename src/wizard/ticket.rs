@@ -289,7 +289,8 @@ fn support_case(out: &mut String, case: &SupportCase) {
 }
 
 /// Text for Markdown: phone numbers (masked or revealed) become code spans, so their `*` runs
-/// are not read as emphasis; other characters that start markup are escaped.
+/// are not read as emphasis; other characters that start markup are escaped (`#` marks a heading
+/// only at the start of a line, where inline text never stands).
 pub(super) fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
@@ -303,10 +304,7 @@ pub(super) fn inline(text: &str) -> String {
             continue;
         }
         let c = chars[i];
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
-        ) {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
             out.push('\\');
         }
         out.push(c);
@@ -374,7 +372,7 @@ mod tests {
         assert_eq!(inline("+61 491570157; x"), "`+61 491570157`; x");
         assert_eq!(
             inline("a_b [c](d) <e> | #"),
-            "a\\_b \\[c\\](d) \\<e\\> \\| \\#"
+            "a\\_b \\[c\\](d) \\<e\\> \\| #"
         );
         assert_eq!(inline("+1 12"), "+1 12");
     }

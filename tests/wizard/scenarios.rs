@@ -521,3 +521,63 @@ fn the_default_method_texts_a_landline() {
     assert_first_finding(&wizard, "nomethod.default", &["cannot receive texts"]);
     assert_ticket("default_texts_landline", &wizard);
 }
+
+#[test]
+fn key_tones_lost_on_every_route_noah() {
+    let w = world();
+    w.fault_everywhere(Fault::DtmfLoss);
+    w.play(3, mfa("noah.patel", Some(Channel::Voice)), &["auto"]);
+    let wizard = w.start("noah.patel", "call-fails");
+    assert_first_finding(&wizard, "call.tones", &["lost the key tones"]);
+    assert_eq!(current_step(&wizard), "fix.retry");
+    assert_ticket("key_tones_lost", &wizard);
+}
+
+#[test]
+fn transfer_to_the_extension_fails_daniel() {
+    let w = world();
+    w.fault_everywhere(Fault::DtmfLoss);
+    let request = phonedesk::sim::FlowRequest::Mfa {
+        upn: crate::support::upn("daniel.fischer"),
+        via: Some(Channel::Voice),
+        slot: Some(PhoneType::Office),
+    };
+    let s = w.play(3, request, &["auto"]);
+    assert_eq!(s.outcome().unwrap().reason, Some(Reason::InvalidExtension));
+    let wizard = w.start("daniel.fischer", "call-fails");
+    assert_first_finding(
+        &wizard,
+        "call.extension",
+        &["could not be transferred to the extension"],
+    );
+    assert_eq!(current_step(&wizard), "fix.extension");
+    assert_ticket("invalid_extension", &wizard);
+}
+
+#[test]
+fn hung_up_before_approving_noah() {
+    let w = world();
+    w.play(3, mfa("noah.patel", Some(Channel::Voice)), &["hangup"]);
+    let wizard = w.start("noah.patel", "call-fails");
+    assert_first_finding(&wizard, "call.hung-up", &["hanging up"]);
+    assert_eq!(current_step(&wizard), "fix.press-pound");
+    assert_ticket("hung_up", &wizard);
+}
+
+#[test]
+fn sms_sign_in_for_a_guest_ahmed() {
+    let w = world();
+    let wizard = w.start("ahmed.haddad_partner.example#ext#", "sms-sign-in");
+    assert_eq!(first_finding(&wizard).case, Some("notSupported"));
+    assert_eq!(current_step(&wizard), "fix.sms-guest");
+    assert_ticket("sms_sign_in_guest", &wizard);
+}
+
+#[test]
+fn sms_sign_in_without_a_mobile_hannah() {
+    let w = world();
+    let wizard = w.start("hannah.weber", "sms-sign-in");
+    assert_eq!(first_finding(&wizard).case, Some("noMobile"));
+    assert_eq!(current_step(&wizard), "fix.register-phone");
+    assert_ticket("sms_sign_in_no_mobile", &wizard);
+}

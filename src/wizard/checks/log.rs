@@ -47,12 +47,12 @@ pub fn describe(record: &SignInRecord) -> String {
     text
 }
 
-/// The detail of the first step of `kinds` in `record`, the simulator's account of what happened.
+/// The detail of the step of the first of `kinds` (most telling first) in `record`: the
+/// simulator's account of what happened.
 fn detail(record: &SignInRecord, kinds: &[StepKind]) -> Option<String> {
-    record
-        .steps
+    kinds
         .iter()
-        .find(|s| kinds.contains(&s.kind))
+        .find_map(|kind| record.steps.iter().find(|s| s.kind == *kind))
         .map(|s| s.detail.clone())
 }
 
