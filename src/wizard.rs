@@ -11,6 +11,7 @@
 pub mod actions;
 pub mod checks;
 pub mod facts;
+mod path;
 pub mod probes;
 mod report;
 mod session;
@@ -20,11 +21,11 @@ pub mod tree;
 use std::fmt;
 
 pub use checks::Status;
-pub use report::{LogLine, Report, SupportCase};
-pub use session::{
+pub use path::{
     ActionRecord, AnswerSource, Answered, Current, PendingAction, Recheck, Visit, VisitKind,
-    Wizard, suggest_symptom,
 };
+pub use report::{LogLine, Report, SupportCase};
+pub use session::{Wizard, suggest_symptom};
 pub use tree::{Answer, Symptom, Tree};
 
 use crate::store::StoreError;

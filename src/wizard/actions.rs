@@ -98,7 +98,8 @@ pub fn plan(
         "enable-sms-sign-in" => enable_sms_sign_in(facts)?,
         "move-to-office" => move_to_office(facts)?,
         "set-default" => set_default(facts, origin, operator)?,
-        _ => reset(facts)?,
+        "reset-verification" => reset(facts)?,
+        other => return Err(format!("the action \"{other}\" has no plan")),
     };
     let edits: Vec<Edit> = changes
         .iter()

@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
+use super::path::{AnswerSource, Visit, VisitKind};
 use super::report::{LogLine, Report, ReportCurrent, SupportCase};
-use super::session::{AnswerSource, Visit, VisitKind};
 
 /// Renders the note.
 pub fn render(r: &Report<'_>) -> String {

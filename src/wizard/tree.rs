@@ -7,14 +7,14 @@
 //! know, missing branch targets, outcomes a check can give that no branch takes, steps no symptom
 //! reaches, and loops. A valid tree therefore always ends a walk at a remedy.
 
+mod load;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
-use serde::Deserialize;
-
-use super::actions;
-use super::checks::{self, CheckResult, CheckSpec, Status};
-use super::probes::{self, ProbeSpec};
+use self::load::{RawTree, build_step, build_symptom, is_name};
+use super::checks::{CheckResult, CheckSpec};
+use super::probes::ProbeSpec;
 use crate::sim::flow::FlowKind;
 use crate::sim::reason::Reason;
 
@@ -22,53 +22,6 @@ use crate::sim::reason::Reason;
 pub const EMBEDDED: &str = include_str!("../../assets/troubleshooting.toml");
 /// The tree format this build reads.
 pub const VERSION: u32 = 1;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTree {
-    version: u32,
-    symptoms: Vec<RawSymptom>,
-    steps: BTreeMap<String, RawStep>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSymptom {
-    name: String,
-    title: String,
-    flow: String,
-    start: String,
-    #[serde(default)]
-    triage: Vec<String>,
-    #[serde(default)]
-    reasons: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawStep {
-    title: String,
-    check: Option<String>,
-    next: Option<BTreeMap<String, String>>,
-    question: Option<String>,
-    help: Option<String>,
-    device: Option<String>,
-    answers: Option<Vec<RawAnswer>>,
-    remedy: Option<String>,
-    action: Option<String>,
-    #[serde(default)]
-    signin: bool,
-    #[serde(default)]
-    support_case: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAnswer {
-    name: String,
-    label: String,
-    next: String,
-}
 
 /// What the caller reports first.
 #[derive(Debug)]
@@ -121,6 +74,12 @@ pub struct Step {
     pub name: String,
     pub title: String,
     pub kind: StepKind,
+}
+
+impl std::fmt::Debug for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
 }
 
 impl Step {
@@ -320,222 +279,6 @@ impl Tree {
                     None => {}
                 }
             }
-        }
-    }
-}
-
-/// Step names may hold dots (`arrive.blocked`); symptom and answer names may not.
-fn is_name(name: &str, dots: bool) -> bool {
-    !name.is_empty()
-        && name.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || (dots && b == b'.')
-        })
-}
-
-fn build_symptom(raw: RawSymptom, problems: &mut Vec<String>) -> Option<Symptom> {
-    let at = format!("symptom \"{}\"", raw.name);
-    if !is_name(&raw.name, false) {
-        problems.push(format!("{at}: names use a-z, 0-9 and '-'"));
-    }
-    let flow = match raw.flow.as_str() {
-        "mfa" => Some(FlowKind::Mfa),
-        "sspr" => Some(FlowKind::Sspr),
-        "smsSignIn" => Some(FlowKind::SmsSignIn),
-        other => {
-            problems.push(format!(
-                "{at}: flow \"{other}\" is not mfa, sspr or smsSignIn"
-            ));
-            None
-        }
-    };
-    let mut triage = Vec::new();
-    for name in &raw.triage {
-        match checks::find(name) {
-            Some(spec) => triage.push(spec),
-            None => problems.push(format!("{at}: triage check \"{name}\" is unknown")),
-        }
-    }
-    let mut reasons = Vec::new();
-    for name in &raw.reasons {
-        match Reason::ALL.into_iter().find(|r| r.name() == name) {
-            Some(reason) => reasons.push(reason),
-            None => problems.push(format!("{at}: sign-in reason \"{name}\" is unknown")),
-        }
-    }
-    if raw.title.trim().is_empty() {
-        problems.push(format!("{at}: the title is empty"));
-    }
-    Some(Symptom {
-        name: raw.name,
-        title: raw.title,
-        flow: flow?,
-        start: raw.start,
-        triage,
-        reasons,
-    })
-}
-
-fn build_step(name: &str, raw: RawStep, problems: &mut Vec<String>) -> Option<Step> {
-    let at = format!("step \"{name}\"");
-    let kinds = [
-        raw.check.is_some(),
-        raw.question.is_some(),
-        raw.remedy.is_some(),
-    ];
-    if kinds.iter().filter(|k| **k).count() != 1 {
-        problems.push(format!(
-            "{at}: a step is exactly one of check, question or remedy"
-        ));
-        return None;
-    }
-    if raw.title.trim().is_empty() {
-        problems.push(format!("{at}: the title is empty"));
-    }
-    let misplaced = |field: &str, present: bool, problems: &mut Vec<String>| {
-        if present {
-            problems.push(format!(
-                "{at}: \"{field}\" does not belong to this kind of step"
-            ));
-        }
-    };
-    let kind = if let Some(check) = raw.check {
-        misplaced("answers", raw.answers.is_some(), problems);
-        misplaced("device", raw.device.is_some(), problems);
-        misplaced("help", raw.help.is_some(), problems);
-        misplaced("action", raw.action.is_some(), problems);
-        misplaced("signin", raw.signin, problems);
-        misplaced("support_case", raw.support_case, problems);
-        let Some(spec) = checks::find(&check) else {
-            problems.push(format!("{at}: check \"{check}\" is unknown to the code"));
-            return None;
-        };
-        let next = raw.next.unwrap_or_default();
-        check_branches(&at, spec, &next, problems);
-        StepKind::Check { spec, next }
-    } else if let Some(text) = raw.question {
-        misplaced("next", raw.next.is_some(), problems);
-        misplaced("action", raw.action.is_some(), problems);
-        misplaced("signin", raw.signin, problems);
-        misplaced("support_case", raw.support_case, problems);
-        let answers: Vec<Answer> = raw
-            .answers
-            .unwrap_or_default()
-            .into_iter()
-            .map(|a| Answer {
-                name: a.name,
-                label: a.label,
-                next: a.next,
-            })
-            .collect();
-        check_answers(&at, &answers, problems);
-        let device = match raw.device {
-            Some(probe) => match probes::find(&probe) {
-                Some(spec) => {
-                    for answer in spec.answers {
-                        if !answers.iter().any(|a| a.name == *answer) {
-                            problems.push(format!(
-                                "{at}: the device shortcut \"{probe}\" can answer \"{answer}\", which is not an answer"
-                            ));
-                        }
-                    }
-                    Some(spec)
-                }
-                None => {
-                    problems.push(format!(
-                        "{at}: device shortcut \"{probe}\" is unknown to the code"
-                    ));
-                    None
-                }
-            },
-            None => None,
-        };
-        StepKind::Question {
-            text,
-            help: raw.help,
-            device,
-            answers,
-        }
-    } else {
-        misplaced("next", raw.next.is_some(), problems);
-        misplaced("answers", raw.answers.is_some(), problems);
-        misplaced("device", raw.device.is_some(), problems);
-        misplaced("help", raw.help.is_some(), problems);
-        if let Some(action) = &raw.action
-            && actions::find(action).is_none()
-        {
-            problems.push(format!("{at}: action \"{action}\" is unknown to the code"));
-        }
-        StepKind::Remedy {
-            text: raw.remedy.unwrap_or_default(),
-            action: raw.action,
-            signin: raw.signin,
-            support_case: raw.support_case,
-        }
-    };
-    Some(Step {
-        name: name.to_owned(),
-        title: raw.title,
-        kind,
-    })
-}
-
-/// Every outcome the check can give must have a branch, and every branch must be an outcome.
-fn check_branches(
-    at: &str,
-    spec: &CheckSpec,
-    next: &BTreeMap<String, String>,
-    problems: &mut Vec<String>,
-) {
-    for key in next.keys() {
-        let is_status = Status::ALL
-            .iter()
-            .any(|s| s.as_str() == key && spec.outcomes.iter().any(|(o, _)| o == s));
-        let is_case = spec.outcomes.iter().any(|(_, c)| *c == Some(key.as_str()));
-        if !is_status && !is_case {
-            problems.push(format!(
-                "{at}: \"{key}\" is not an outcome of check \"{}\"",
-                spec.name
-            ));
-        }
-    }
-    for (status, case) in spec.outcomes {
-        let routed =
-            case.is_some_and(|c| next.contains_key(c)) || next.contains_key(status.as_str());
-        if !routed {
-            let outcome = case.map_or_else(
-                || status.as_str().to_owned(),
-                |c| format!("{} ({c})", status.as_str()),
-            );
-            problems.push(format!(
-                "{at}: check \"{}\" can answer {outcome}, and no branch takes it",
-                spec.name
-            ));
-        }
-    }
-}
-
-fn check_answers(at: &str, answers: &[Answer], problems: &mut Vec<String>) {
-    if answers.is_empty() {
-        problems.push(format!("{at}: a question needs answers"));
-    }
-    let mut names = BTreeSet::new();
-    for a in answers {
-        if !is_name(&a.name, false) {
-            problems.push(format!(
-                "{at}: answer \"{}\": names use a-z, 0-9 and '-'",
-                a.name
-            ));
-        }
-        if a.name == "device" {
-            problems.push(format!(
-                "{at}: \"device\" is reserved for the simulated-device shortcut"
-            ));
-        }
-        if !names.insert(a.name.as_str()) {
-            problems.push(format!("{at}: answer \"{}\" is defined twice", a.name));
-        }
-        if a.label.trim().is_empty() {
-            problems.push(format!("{at}: answer \"{}\" has no label", a.name));
         }
     }
 }

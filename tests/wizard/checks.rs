@@ -100,3 +100,27 @@ fn every_check_answers_only_what_it_declares() {
         }
     }
 }
+
+/// Every action the tree may name has a plan: planned on any user, it either plans or says why
+/// it cannot, never that it does not exist.
+#[test]
+fn every_action_has_a_plan() {
+    let samples = [
+        facts("tomas.silva", FlowKind::Mfa),
+        facts("liam.obrien", FlowKind::Mfa),
+        facts("rosa.delgado", FlowKind::Mfa),
+    ];
+    for action in phonedesk::wizard::actions::ACTIONS {
+        for f in &samples {
+            match phonedesk::wizard::actions::plan(
+                action.name,
+                f,
+                None,
+                &crate::support::operator(),
+            ) {
+                Ok(plan) => assert!(!plan.description.is_empty()),
+                Err(why) => assert!(!why.contains("has no plan"), "{}: {why}", action.name),
+            }
+        }
+    }
+}
