@@ -210,8 +210,9 @@ pub struct TroubleshootArgs {
     /// Answer every question about the phone from the simulated device
     #[arg(long)]
     pub device: bool,
-    /// Confirm the remedy's action by its name and apply it (audited); the check that found the
-    /// problem runs again and the walk goes on (repeatable)
+    /// Confirm the remedy's action by its name and apply it (audited): unblock-user,
+    /// replace-number, enable-sms-sign-in, move-to-office, set-default, reset-verification; the
+    /// check that found the problem runs again and the walk goes on (repeatable)
     #[arg(long, value_name = "ACTION")]
     pub apply: Vec<String>,
     /// Write the Markdown ticket note to FILE (atomically)

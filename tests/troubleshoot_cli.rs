@@ -469,3 +469,19 @@ fn reveal_shows_numbers_and_is_audited() {
     let audit = phonedesk(&db, &["audit", "--user", LIAM]);
     assert!(audit.stdout.contains("numbers.reveal"), "{}", audit.stdout);
 }
+
+/// The help names every symptom and action the code knows (the lists are written by hand).
+#[test]
+fn the_help_names_every_symptom_and_action() {
+    let (_dir, db) = fresh();
+    let help = troubleshoot(&db, &["--help"]);
+    assert_eq!(help.code, 0);
+    let text = help.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    let tree = phonedesk::wizard::Tree::embedded().unwrap();
+    for symptom in &tree.symptoms {
+        assert!(text.contains(&symptom.name), "{}", symptom.name);
+    }
+    for action in phonedesk::wizard::actions::ACTIONS {
+        assert!(text.contains(action.name), "{}", action.name);
+    }
+}

@@ -47,7 +47,8 @@ impl std::fmt::Debug for Wizard {
 }
 
 /// The symptom the findings point to, for a start without one: the first symptom whose triage
-/// check fails, else the one whose sign-in reasons include the latest unexplained failure.
+/// check fails, else the one whose sign-in reasons include the newest failure since the latest
+/// success.
 pub fn suggest_symptom(store: &dyn Directory, upn: &str) -> Result<Option<String>, WizardError> {
     let tree = Tree::embedded().map_err(WizardError::Tree)?;
     let facts = Facts::gather(store, upn, FlowKind::Mfa, false)?;
@@ -60,13 +61,11 @@ pub fn suggest_symptom(store: &dyn Directory, upn: &str) -> Result<Option<String
             return Ok(Some(symptom.name.clone()));
         }
     }
-    let latest = facts.unresolved().iter().find_map(|r| r.reason);
-    Ok(latest.and_then(|reason| {
-        tree.symptoms
-            .iter()
-            .find(|s| s.reasons.contains(&reason))
-            .map(|s| s.name.clone())
-    }))
+    let pointed = facts.unresolved().iter().find_map(|record| {
+        let reason = record.reason?;
+        tree.symptoms.iter().find(|s| s.reasons.contains(&reason))
+    });
+    Ok(pointed.map(|s| s.name.clone()))
 }
 
 impl Wizard {

@@ -162,6 +162,20 @@ fn every_case_of_domain_section_6_is_in_the_tree() {
     assert!(support_case, "no remedy opens a support case");
 }
 
+/// Without `--symptom`, the reason of a failed sign-in chooses the symptom: every reason the log
+/// can hold points to one.
+#[test]
+fn every_sign_in_reason_points_to_a_symptom() {
+    let tree = Tree::embedded().unwrap();
+    for reason in phonedesk::sim::Reason::ALL {
+        assert!(
+            tree.symptoms.iter().any(|s| s.reasons.contains(&reason)),
+            "{} points to no symptom",
+            reason.name()
+        );
+    }
+}
+
 /// A small valid tree, mutated by each test below.
 const BASE: &str = r#"
 version = 1

@@ -283,3 +283,10 @@ fn the_path_records_kinds_findings_and_answers() {
     assert_eq!(json["path"][0]["step"], "arrive.blocked");
     assert_eq!(json["path"][0]["status"], "pass");
 }
+
+/// A pane keeps the wizard in its state (and may hand it to a worker): it is plain data.
+#[test]
+fn the_wizard_is_plain_state_a_pane_can_keep() {
+    fn plain<T: Send + Sync + 'static>() {}
+    plain::<Wizard>();
+}
