@@ -203,7 +203,7 @@ fn actions(out: &mut String, r: &Report<'_>) {
         if let Some(again) = &a.recheck {
             let _ = write!(
                 out,
-                " Re-check `{}`: {}. {}",
+                " Re-check `{}`: {} ({}).",
                 again.check,
                 again.status.as_str(),
                 inline(&again.finding)

@@ -8,7 +8,7 @@ use phonedesk::sim::Channel;
 use phonedesk::store::Directory;
 use phonedesk::wizard::{Status, Wizard, WizardError};
 
-use crate::support::{World, current_step, mfa, operator, privileged, upn, world};
+use crate::support::{World, assert_ticket, current_step, mfa, operator, privileged, upn, world};
 
 /// Applies the pending action named `name` and asserts the re-run check passes.
 fn apply_and_recheck(w: &World, wizard: &mut Wizard, name: &str, check: &str) {
@@ -127,6 +127,10 @@ fn move_to_office_changes_the_default_and_says_so() {
     for action in ["phone.add", "defaultMethod.set", "phone.delete"] {
         assert!(audited(&w, "margaret.hughes", action), "{action}");
     }
+    // The walk goes on to the calls: her phone forwards them to voicemail.
+    w.device_walk(&mut wizard);
+    assert_eq!(current_step(&wizard), "fix.voicemail");
+    assert_ticket("after_move_to_office", &wizard);
 }
 
 #[test]

@@ -290,3 +290,34 @@ fn the_wizard_is_plain_state_a_pane_can_keep() {
     fn plain<T: Send + Sync + 'static>() {}
     plain::<Wizard>();
 }
+
+/// What the Troubleshoot pane does with the API: pick a symptom, draw the path and the current
+/// step, answer, confirm the fix, export the note; no call here touches the terminal.
+#[test]
+fn a_pane_walks_a_scenario_from_symptom_to_fix() {
+    let w = world();
+    let tree = phonedesk::wizard::Tree::embedded().unwrap();
+    assert!(tree.symptom("never-arrives").is_some());
+    let mut wizard = w.start("margaret.hughes", "never-arrives");
+    // The path so far, one line each.
+    let lines: Vec<String> = wizard
+        .path()
+        .iter()
+        .map(|v| format!("{} {}", v.kind.as_str(), v.title))
+        .collect();
+    assert_eq!(lines.first().unwrap(), "check Is the user blocked?");
+    // The remedy with its fix, confirmed with a key.
+    let Current::Remedy { action, .. } = wizard.current().unwrap() else {
+        panic!("a remedy");
+    };
+    assert!(action.unwrap().description.is_some());
+    wizard.apply_action(&w.store).unwrap();
+    // The walk went on to the phone questions; the device shortcut answers them.
+    w.device_walk(&mut wizard);
+    assert_eq!(current_step(&wizard), "fix.voicemail");
+    let note = wizard.ticket().unwrap();
+    assert!(note.contains("## Actions taken"));
+    assert!(note.contains(
+        "Re-check `landline-in-mobile-slot`: pass (the mobile slot holds no fixed-line number)."
+    ));
+}
