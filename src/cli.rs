@@ -12,6 +12,7 @@ mod output;
 mod phone_cmd;
 mod signin_cmd;
 mod telecom_cmd;
+mod troubleshoot_cmd;
 mod user_cmd;
 
 use std::path::PathBuf;
@@ -174,6 +175,9 @@ pub enum Command {
     /// Show the simulated telecom providers or inject a fault
     #[command(subcommand)]
     Telecom(TelecomCommand),
+    /// Guided troubleshooting of a user's phone sign-in: runs the checks, applies the caller's
+    /// answers, prints the path, the findings and the remedy (exit 0 when a remedy is reached)
+    Troubleshoot(TroubleshootArgs),
     /// Show the sign-in log, newest first
     Log {
         /// Only attempts of this user
@@ -188,6 +192,38 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `phonedesk troubleshoot`.
+#[derive(clap::Args, Debug)]
+pub struct TroubleshootArgs {
+    /// The user who cannot sign in
+    pub upn: String,
+    /// never-arrives, limit-reached, code-rejected, call-fails, user-blocked, no-method,
+    /// sms-sign-in or sspr [default: chosen from the findings, else the list is shown]
+    #[arg(long, value_name = "SYMPTOM")]
+    pub symptom: Option<String>,
+    /// The caller's answer to a question, as STEP=ANSWER; ANSWER `device` reads the simulated
+    /// phone instead (repeatable)
+    #[arg(long = "answer", value_name = "STEP=ANSWER")]
+    pub answers: Vec<String>,
+    /// Answer every question about the phone from the simulated device
+    #[arg(long)]
+    pub device: bool,
+    /// Confirm the remedy's action by its name and apply it (audited): unblock-user,
+    /// replace-number, enable-sms-sign-in, move-to-office, set-default, reset-verification; the
+    /// check that found the problem runs again and the walk goes on (repeatable)
+    #[arg(long, value_name = "ACTION")]
+    pub apply: Vec<String>,
+    /// Write the Markdown ticket note to FILE (atomically)
+    #[arg(long, value_name = "FILE")]
+    pub ticket: Option<PathBuf>,
+    /// Show numbers in full (audited)
+    #[arg(long)]
+    pub reveal: bool,
+    /// Print the session as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// How the simulated person behaves, and how the run is reported.
@@ -580,6 +616,7 @@ fn dispatch(
             limit,
             json,
         } => log_cmd::show(store, user.as_deref(), since, limit, json),
+        Command::Troubleshoot(args) => troubleshoot_cmd::run(store, operator, &args),
     }
 }
 

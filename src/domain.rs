@@ -6,6 +6,7 @@ pub mod diagnosis;
 pub mod hex;
 pub mod method;
 pub mod number_type;
+pub mod opt_in;
 pub mod phone;
 pub mod pin;
 pub mod policy;

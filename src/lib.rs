@@ -5,6 +5,7 @@
 //! - [`store`]: the directory behind a trait, on sled (and an in-memory twin for tests);
 //! - [`sim`]: the sign-in simulator (flows, codes, limits, devices, telecom, the sign-in log);
 //! - [`tenant_file`] and [`demo`]: the import/export format, the demo tenant and the generator;
+//! - [`wizard`]: the guided troubleshooting tree, its checks, fixes and ticket note;
 //! - [`cli`]: the headless commands, and the entry point that starts the terminal UI.
 
 pub mod cli;
@@ -17,3 +18,4 @@ pub mod sim;
 pub mod store;
 pub mod tenant_file;
 pub mod tui;
+pub mod wizard;

@@ -14,6 +14,7 @@ pub mod log;
 pub mod otp;
 pub mod person;
 pub mod reason;
+pub mod reset;
 pub mod session;
 pub mod telecom;
 pub mod throttle;

@@ -51,7 +51,7 @@ pub fn audit(store: &dyn Directory, user: Option<&str>, limit: usize, json: bool
 
 /// Writes `text` to `path` through a temporary file and a rename, so a failed write never leaves
 /// half a file behind.
-fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
+pub(super) fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
     let tmp = path.with_extension("tmp-phonedesk");
     let result = std::fs::File::create(&tmp)
         .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))

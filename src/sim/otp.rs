@@ -355,6 +355,26 @@ pub fn issued_count(
         .unwrap_or(0))
 }
 
+/// The user's challenges still marked live, oldest first: a code in flight, or one left behind
+/// when a sign-in was abandoned without an end (the app closed while a code was pending).
+/// Challenges have no per-user index, so this scans them all; it is a helpdesk look, not a hot path.
+pub fn live_for(
+    backend: &dyn crate::store::DynBackend,
+    upn_key: &str,
+) -> Result<Vec<Challenge>, crate::store::StoreError> {
+    let mut live = Vec::new();
+    let mut failure = None;
+    backend.scan(TreeId::Challenges, &[], &mut |_, value| {
+        match decode::<Challenge>(value, "challenge") {
+            Ok(c) if c.upn_key == upn_key && c.state == ChallengeState::Live => live.push(c),
+            Ok(_) => {}
+            Err(e) => failure = Some(e),
+        }
+        failure.is_none()
+    })?;
+    failure.map_or(Ok(live), Err)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -223,6 +223,31 @@ pub fn caller_id(number: &PhoneNumber, provider: &Provider) -> SenderId {
     }
 }
 
+/// Every sender a verification text to `number` may come from (the short codes of its country,
+/// or each provider's long number): what a phone must not block to receive the code.
+pub fn possible_senders(number: &PhoneNumber) -> Vec<SenderId> {
+    let codes = match region_of(number).as_deref() {
+        Some("US") => US_SHORT_CODES,
+        Some("CA") => CA_SHORT_CODES,
+        _ => &[],
+    };
+    if codes.is_empty() {
+        return PROVIDERS.iter().map(long_number).collect();
+    }
+    codes
+        .iter()
+        .map(|c| SenderId::ShortCode((*c).to_owned()))
+        .collect()
+}
+
+/// Every caller ID a verification call to `number` may show.
+pub fn possible_callers(number: &PhoneNumber) -> Vec<SenderId> {
+    let mut callers: Vec<SenderId> = PROVIDERS.iter().map(|p| caller_id(number, p)).collect();
+    callers.sort();
+    callers.dedup();
+    callers
+}
+
 fn long_number(provider: &Provider) -> SenderId {
     constant_sender(provider.long_number)
 }
@@ -252,6 +277,23 @@ mod tests {
         let mut rng = SeededRng::new(9);
         for _ in 0..100 {
             assert_ne!(route(&mut rng, Some("northwind")).id, "northwind");
+        }
+    }
+
+    #[test]
+    fn possible_senders_cover_every_pick() {
+        let mut rng = SeededRng::new(4);
+        for text in ["+1 2065550101", "+1 6045550190", "+61 491570159"] {
+            let number = PhoneNumber::parse_canonical(text).unwrap();
+            let senders = possible_senders(&number);
+            let callers = possible_callers(&number);
+            for provider in &PROVIDERS {
+                assert!(callers.contains(&caller_id(&number, provider)), "{text}");
+                for _ in 0..20 {
+                    let sender = sms_sender(&number, provider, &mut rng);
+                    assert!(senders.contains(&sender), "{text}: {sender}");
+                }
+            }
         }
     }
 

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::flow::Channel;
 use crate::domain::{PhoneNumber, Timestamp, Verification};
-use crate::store::{TreeId, Txn, TxnError, decode, encode};
+use crate::store::{DynBackend, StoreError, TreeId, Txn, TxnError, decode, encode};
 
 /// SSPR: validations allowed within [`SSPR_WINDOW_MS`] before the block.
 pub const SSPR_VALIDATIONS: usize = 5;
@@ -218,6 +218,20 @@ pub fn record_sspr_validation(
     Ok(Ok(count))
 }
 
+/// Until when password reset is blocked for the user at `now`, read outside a transaction (the
+/// troubleshooting wizard looks, it does not count). `None` when it is not blocked.
+pub fn sspr_blocked_until(
+    backend: &dyn DynBackend,
+    upn_key: &str,
+    now: Timestamp,
+) -> Result<Option<Timestamp>, StoreError> {
+    let record: SsprRecord = match backend.get(TreeId::Throttles, &key(&["sspr", upn_key]))? {
+        Some(bytes) => decode(&bytes, "throttle record")?,
+        None => return Ok(None),
+    };
+    Ok(record.blocked_until.filter(|until| now < *until))
+}
+
 /// A user's consecutive failed verifications.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -265,6 +279,14 @@ fn failures_key(upn_key: &str) -> Vec<u8> {
 
 pub fn failures_in(txn: &dyn Txn, upn_key: &str) -> Result<Failures, TxnError> {
     read(txn, &failures_key(upn_key))
+}
+
+/// A user's consecutive failures, read outside a transaction (the troubleshooting wizard).
+pub fn failures_of(backend: &dyn DynBackend, upn_key: &str) -> Result<Failures, StoreError> {
+    match backend.get(TreeId::Throttles, &failures_key(upn_key))? {
+        Some(bytes) => decode(&bytes, "throttle record"),
+        None => Ok(Failures::default()),
+    }
 }
 
 /// Counts one more failure; returns the new count.
