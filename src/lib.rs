@@ -8,6 +8,7 @@
 //! - [`wizard`]: the guided troubleshooting tree, its checks, fixes and ticket note;
 //! - [`cli`]: the headless commands, and the entry point that starts the terminal UI.
 
+pub mod atomic_file;
 pub mod cli;
 pub mod config;
 pub mod demo;

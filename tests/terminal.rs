@@ -20,7 +20,7 @@ fn tmux(socket: &str, args: &[&str]) -> Output {
 /// One phonedesk in its own tmux server (a private socket, so tests run in parallel).
 struct Session {
     socket: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     db: PathBuf,
 }
 
@@ -30,7 +30,7 @@ impl Session {
         let db = dir.path().join("db");
         let session = Self {
             socket: format!("phonedesk-test-{name}-{}", std::process::id()),
-            _dir: dir,
+            dir,
             db,
         };
         session.spawn("main", env);
@@ -48,6 +48,8 @@ impl Session {
             "sh -c \"env TERM=xterm-256color {} ; echo phonedesk-exit=\\$?; exec cat\"",
             command.replace('"', "\\\"")
         );
+        // Files phonedesk writes (ticket notes) land in the test's own directory.
+        let cwd = self.dir.path().display().to_string();
         let out = if window == "main" {
             tmux(
                 &self.socket,
@@ -62,13 +64,25 @@ impl Session {
                     "120",
                     "-y",
                     "35",
+                    "-c",
+                    &cwd,
                     &command,
                 ],
             )
         } else {
             tmux(
                 &self.socket,
-                &["new-window", "-d", "-t", "t", "-n", window, &command],
+                &[
+                    "new-window",
+                    "-d",
+                    "-t",
+                    "t",
+                    "-n",
+                    window,
+                    "-c",
+                    &cwd,
+                    &command,
+                ],
             )
         };
         assert!(
@@ -358,4 +372,39 @@ fn the_sms_sign_in_demo_plays_in_the_tui_to_success() {
         text.contains("\"success\""),
         "the sign-in log has no success: {text}"
     );
+}
+
+#[test]
+fn the_wizard_walks_a_scenario_from_symptom_to_fix_in_the_tui() {
+    let s = Session::start("wizard", &[]);
+    s.wait_for("Results · 29 of 29");
+    s.text("liam");
+    s.wait_for("1 of 29");
+    s.keys(&["Escape"]);
+    s.wait_for(" / search ");
+    s.keys(&["4"]);
+    s.wait_for("pick the symptom");
+    s.keys(&["n"]);
+    s.wait_for("What does the caller report?");
+    s.keys(&["Enter"]);
+    s.wait_for("Replace the mobile number");
+    s.keys(&["Enter"]);
+    s.wait_for("It is audited like any edit.");
+    s.keys(&["y"]);
+    s.wait_for("done; re-check");
+    s.keys(&["w"]);
+    s.wait_for("ticket note written to");
+    s.keys(&["q"]);
+    assert_eq!(s.wait_exit("main"), 0);
+    let out = phonedesk(
+        &s.db,
+        &[
+            "phone",
+            "list",
+            "liam.obrien@fabrikam.example",
+            "--json",
+            "--reveal",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("+61 491570157"));
 }

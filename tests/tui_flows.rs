@@ -475,3 +475,52 @@ fn conditions_toggle_the_phone_and_the_providers() {
     let audit = t.app.store.audit(None, 1).unwrap();
     assert!(audit[0].action.starts_with("device"), "{:?}", audit[0]);
 }
+
+#[test]
+fn the_wizard_finds_a_wrong_country_code_and_fixes_it_with_one_confirmed_key() {
+    let mut t = Harness::new(120, 40);
+    t.type_text("liam");
+    t.press(Command::Down);
+    t.press(Command::PaneTroubleshoot);
+    t.press(Command::NewWizard);
+    t.press(Command::Open);
+    let remedy = t.screen();
+    assert!(remedy.contains("valid with AU's country code"), "{remedy}");
+    assert!(remedy.contains("Replace the mobile number"), "{remedy}");
+    assert!(
+        !remedy.contains("491570157"),
+        "a masked number leaked: {remedy}"
+    );
+    insta::assert_snapshot!("troubleshoot_remedy_120x40", remedy);
+    t.press(Command::Open);
+    assert!(t.screen().contains("It is audited like any edit."));
+    t.press(Command::Confirm);
+    let done = t.screen();
+    assert!(done.contains("done; re-check"), "{done}");
+    let user = t.app.store.user("liam.obrien@fabrikam.example").unwrap();
+    assert_eq!(
+        user.phone_methods[0].phone_number.to_string(),
+        "+61 491570157"
+    );
+}
+
+#[test]
+fn the_wizard_asks_the_caller_and_the_device_can_answer() {
+    let mut t = Harness::new(120, 40);
+    t.type_text("zoe");
+    t.press(Command::Down);
+    t.press(Command::PaneTroubleshoot);
+    t.press(Command::NewWizard);
+    t.press(Command::Open);
+    assert!(t.screen().contains("Ask the caller"));
+    t.press(Command::DeviceAnswer);
+    t.press(Command::DeviceAnswer);
+    let screen = t.screen();
+    assert!(screen.contains("simulated device"), "{screen}");
+    assert!(screen.contains("Remedy"), "{screen}");
+    t.press(Command::Back);
+    assert!(
+        t.screen().contains("Ask the caller"),
+        "Esc goes back to the last question"
+    );
+}

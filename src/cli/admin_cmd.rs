@@ -49,17 +49,10 @@ pub fn audit(store: &dyn Directory, user: Option<&str>, limit: usize, json: bool
     Ok(())
 }
 
-/// Writes `text` to `path` through a temporary file and a rename, so a failed write never leaves
-/// half a file behind.
+/// Writes a file atomically, as a one-line refusal when it cannot.
 pub(super) fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
-    let tmp = path.with_extension("tmp-phonedesk");
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Failure::refused(format!("cannot write {}: {e}", path.display()))
-    })
+    crate::atomic_file::write(path, text)
+        .map_err(|e| Failure::refused(format!("cannot write {}: {e}", path.display())))
 }
 
 pub fn export(

@@ -7,6 +7,7 @@
 
 mod modals;
 mod signin_actions;
+mod troubleshoot_actions;
 mod user_actions;
 
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use super::keymap::{Command, Context, Keymap};
 use super::panes::lookup::{Focus, IndexStatus, LookupPane, PAGE};
 use super::panes::methods::MethodsPane;
 use super::panes::signin::SigninPane;
+use super::panes::troubleshoot::TroubleshootPane;
 pub use super::profile::Profile;
 use super::search::{Searcher, WorkerMsg};
 use super::theme::Theme;
@@ -37,16 +39,23 @@ pub enum PaneId {
     Lookup,
     Methods,
     SignIn,
+    Troubleshoot,
 }
 
 impl PaneId {
-    pub const ALL: [Self; 3] = [Self::Lookup, Self::Methods, Self::SignIn];
+    pub const ALL: [Self; 4] = [
+        Self::Lookup,
+        Self::Methods,
+        Self::SignIn,
+        Self::Troubleshoot,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Self::Lookup => "Lookup",
             Self::Methods => "Methods",
             Self::SignIn => "Sign-in",
+            Self::Troubleshoot => "Troubleshoot",
         }
     }
 
@@ -67,6 +76,7 @@ pub enum Modal {
     Flow(Picker<crate::sim::FlowRequest>),
     Demo(Picker<String>),
     Conditions(Picker<signin_actions::Condition>),
+    Symptom(Picker<String>),
 }
 
 /// What the app starts with: the keymap (and why a user file was ignored), the theme, and the
@@ -94,6 +104,7 @@ pub struct App {
     pub lookup: LookupPane,
     pub methods: MethodsPane,
     pub signin: SigninPane,
+    pub troubleshoot: TroubleshootPane,
     /// The app's clock: real time plus what the Sign-in pane fast-forwarded; the store's too.
     pub clock: Arc<VirtualClock>,
     sim_seed: Option<u64>,
@@ -140,6 +151,7 @@ impl App {
             lookup: LookupPane::new(),
             methods: MethodsPane::default(),
             signin: SigninPane::new(),
+            troubleshoot: TroubleshootPane::default(),
             clock: startup.clock,
             sim_seed: startup.sim_seed,
             profile: None,
@@ -344,7 +356,7 @@ impl App {
             None => match self.pane {
                 PaneId::Lookup => self.lookup.focus == Focus::Search,
                 PaneId::SignIn => self.signin.takes_text(),
-                PaneId::Methods => false,
+                PaneId::Methods | PaneId::Troubleshoot => false,
             },
         }
     }
@@ -384,6 +396,9 @@ impl App {
                     ]
                 }
                 (PaneId::SignIn, _) => vec![Context::SignIn, Context::List, Context::Global],
+                (PaneId::Troubleshoot, _) => {
+                    vec![Context::Troubleshoot, Context::List, Context::Global]
+                }
             },
         }
     }
@@ -450,6 +465,7 @@ impl App {
             Command::PaneLookup => self.pane = PaneId::Lookup,
             Command::PaneMethods => self.open_methods(),
             Command::PaneSignIn => self.pane = PaneId::SignIn,
+            Command::PaneTroubleshoot => self.open_troubleshoot(),
             Command::FocusSearch => {
                 self.pane = PaneId::Lookup;
                 self.lookup.focus = Focus::Search;
@@ -458,6 +474,7 @@ impl App {
                 PaneId::Lookup => self.lookup_command(command),
                 PaneId::Methods => self.methods_command(command),
                 PaneId::SignIn => self.signin_command(command),
+                PaneId::Troubleshoot => self.troubleshoot_command(command),
             },
         }
     }
@@ -467,8 +484,14 @@ impl App {
         let next = (self.pane.position() + count).saturating_add_signed(step) % count;
         match PaneId::ALL[next] {
             PaneId::Methods => self.open_methods(),
+            PaneId::Troubleshoot => self.open_troubleshoot(),
             other => self.pane = other,
         }
+    }
+
+    fn open_troubleshoot(&mut self) {
+        self.pane = PaneId::Troubleshoot;
+        self.troubleshoot_entered();
     }
 
     fn open_methods(&mut self) {

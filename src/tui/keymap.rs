@@ -26,6 +26,7 @@ pub enum Context {
     /// A user is selected (Lookup results, Methods).
     User,
     SignIn,
+    Troubleshoot,
     Lookup,
     Methods,
     PhoneField,
@@ -40,6 +41,7 @@ impl Context {
             Self::List => "Lists",
             Self::User => "Selected user",
             Self::SignIn => "Sign-in simulator",
+            Self::Troubleshoot => "Troubleshooting wizard",
             Self::Lookup => "Lookup",
             Self::Methods => "Methods",
             Self::PhoneField => "Phone number field",
@@ -87,6 +89,7 @@ commands! {
     PaneLookup => "pane_lookup", Global, "lookup", "Lookup pane";
     PaneMethods => "pane_methods", Global, "methods", "Methods pane";
     PaneSignIn => "pane_signin", Global, "sign-in", "Sign-in pane";
+    PaneTroubleshoot => "pane_troubleshoot", Global, "troubleshoot", "Troubleshoot pane";
     FocusSearch => "focus_search", Global, "search", "search";
     Open => "open", Global, "open", "open / confirm";
     Back => "back", Global, "back", "back / cancel";
@@ -113,6 +116,10 @@ commands! {
     Resend => "resend", SignIn, "resend", "send a new code / try again";
     AdvanceTime => "advance_time", SignIn, "+30 s", "let 30 seconds of virtual time pass";
     Conditions => "conditions", SignIn, "conditions", "phone and telecom conditions";
+    NewWizard => "new_wizard", Troubleshoot, "symptom", "pick the symptom and start the wizard";
+    DeviceAnswer => "device_answer", Troubleshoot, "device", "answer from the simulated device";
+    RetryInSignIn => "retry_in_sign_in", Troubleshoot, "retry", "retry in the Sign-in pane, then come back";
+    WriteTicket => "write_ticket", Troubleshoot, "ticket", "write the ticket note (Markdown)";
     ApplySuggestion => "apply_suggestion", PhoneField, "use suggestion", "use the suggested number";
     Confirm => "confirm", Confirm, "yes", "yes";
     Deny => "deny", Confirm, "no", "no";

@@ -3,3 +3,4 @@
 pub mod lookup;
 pub mod methods;
 pub mod signin;
+pub mod troubleshoot;

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::app::{App, Modal, PaneId};
 use super::keymap::Command;
-use super::panes::{lookup, methods, signin};
+use super::panes::{lookup, methods, signin, troubleshoot};
 use super::widgets::toast::ToastKind;
 use super::widgets::{dialog, help, phone_field};
 use crate::domain::sanitize::display_safe;
@@ -41,6 +41,10 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
             None
         }
         PaneId::SignIn => signin::render(app, body, buf),
+        PaneId::Troubleshoot => {
+            troubleshoot::render(app, body, buf);
+            None
+        }
     };
     render_footer(app, footer, buf);
     render_status(app, status, buf);
@@ -112,6 +116,7 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         (None, PaneId::Lookup) => lookup::hints(&app.lookup),
         (None, PaneId::Methods) => methods::hints(),
         (None, PaneId::SignIn) => signin::hints(&app.signin),
+        (None, PaneId::Troubleshoot) => troubleshoot::hints(&app.troubleshoot),
     };
     let mut spans = vec![Span::raw(" ")];
     for command in commands {
@@ -183,6 +188,10 @@ fn render_modal(app: &App, modal: &Modal, area: Rect, buf: &mut Buffer) -> Optio
             None
         }
         Modal::Demo(picker) => {
+            dialog::render_picker(picker, area, buf, app.theme, &app.keymap);
+            None
+        }
+        Modal::Symptom(picker) => {
             dialog::render_picker(picker, area, buf, app.theme, &app.keymap);
             None
         }

@@ -3,7 +3,7 @@
 use super::{App, Modal};
 use crate::domain::{DefaultMethod, Edit};
 use crate::tui::keymap::Command;
-use crate::tui::widgets::dialog::{Confirm, PendingEdit, Picker};
+use crate::tui::widgets::dialog::{Confirm, OnYes, PendingEdit, Picker};
 use crate::tui::widgets::phone_field::{FieldMode, PhoneField};
 use crate::tui::widgets::toast::ToastKind;
 
@@ -34,7 +34,10 @@ impl App {
             },
             Modal::Confirm(dialog) => match command {
                 Command::Confirm => {
-                    self.apply(&dialog.pending);
+                    match &dialog.on_yes {
+                        OnYes::Edit(pending) => self.apply(pending),
+                        OnYes::WizardAction => self.apply_wizard_action(),
+                    }
                     None
                 }
                 Command::Deny | Command::Back => {
@@ -91,6 +94,14 @@ impl App {
                     None
                 }
                 Picked::Open => Some(Modal::Demo(picker)),
+                Picked::Closed => None,
+            },
+            Modal::Symptom(mut picker) => match pick(&mut picker, command) {
+                Picked::Chosen(name) => {
+                    self.start_wizard(&name);
+                    None
+                }
+                Picked::Open => Some(Modal::Symptom(picker)),
                 Picked::Closed => None,
             },
             Modal::Conditions(mut picker) => match pick(&mut picker, command) {
@@ -171,7 +182,7 @@ impl App {
                             ),
                             format!("{old} → {number}"),
                         ],
-                        pending,
+                        on_yes: OnYes::Edit(pending),
                     }));
                 }
                 self.apply(&pending);

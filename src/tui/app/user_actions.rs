@@ -7,7 +7,9 @@ use crate::domain::{DefaultMethod, Edit, PhoneMethod, PhoneNumber, PhoneType, Us
 use crate::store::StoreError;
 use crate::tui::keymap::Command;
 use crate::tui::panes::lookup::IndexStatus;
-use crate::tui::widgets::dialog::{Confirm, PendingEdit, Picker, REASON_MAX_CHARS, ReasonPrompt};
+use crate::tui::widgets::dialog::{
+    Confirm, OnYes, PendingEdit, Picker, REASON_MAX_CHARS, ReasonPrompt,
+};
 use crate::tui::widgets::phone_field::{FieldMode, PhoneField};
 use crate::tui::widgets::text_input::TextInput;
 use crate::tui::widgets::toast::ToastKind;
@@ -192,7 +194,7 @@ impl App {
         self.modal = Some(Modal::Confirm(Confirm {
             title: "Apply the suggested correction?".into(),
             message,
-            pending: PendingEdit {
+            on_yes: OnYes::Edit(PendingEdit {
                 upn: profile.user.upn().to_string(),
                 edit: Edit::UpdatePhone {
                     slot,
@@ -200,7 +202,7 @@ impl App {
                 },
                 done,
                 what: format!("update {slot}"),
-            },
+            }),
         }));
     }
 
@@ -224,12 +226,12 @@ impl App {
                 ),
                 "The user can no longer be called or texted on it.".into(),
             ],
-            pending: PendingEdit {
+            on_yes: OnYes::Edit(PendingEdit {
                 upn,
                 edit: Edit::DeletePhone { slot },
                 done: format!("deleted the {} number", slot.label().to_lowercase()),
                 what: format!("delete {slot}"),
-            },
+            }),
         }));
     }
 
@@ -249,12 +251,12 @@ impl App {
                     "{} will no longer sign in with their phone number and a text code.",
                     self.user_label()
                 )],
-                pending: PendingEdit {
+                on_yes: OnYes::Edit(PendingEdit {
                     upn,
                     edit: Edit::SetSmsSignIn { enabled: false },
                     done: "SMS sign-in disabled".into(),
                     what: "disable SMS sign-in".into(),
-                },
+                }),
             }));
         } else {
             self.apply(&PendingEdit {

@@ -24,11 +24,20 @@ pub struct PendingEdit {
     pub what: String,
 }
 
+/// What a confirmation does on "yes".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OnYes {
+    /// An edit through the store, as the Methods pane makes them.
+    Edit(PendingEdit),
+    /// The troubleshooting wizard's pending action.
+    WizardAction,
+}
+
 #[derive(Clone, Debug)]
 pub struct Confirm {
     pub title: String,
     pub message: Vec<String>,
-    pub pending: PendingEdit,
+    pub on_yes: OnYes,
 }
 
 #[derive(Clone, Debug)]

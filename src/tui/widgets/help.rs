@@ -10,13 +10,14 @@ use crate::tui::keymap::{Command, Context, Keymap};
 use crate::tui::theme::Theme;
 
 /// The order the help lists its sections in.
-const SECTIONS: [Context; 9] = [
+const SECTIONS: [Context; 10] = [
     Context::Global,
     Context::List,
     Context::Lookup,
     Context::User,
     Context::Methods,
     Context::SignIn,
+    Context::Troubleshoot,
     Context::PhoneField,
     Context::Confirm,
     Context::Typing,
