@@ -148,8 +148,11 @@ impl App {
             }
             Err(SimError::Store(e)) => self.toast(ToastKind::Error, e.to_string()),
         }
-        // The simulation can change the directory (a fraud report blocks the user).
-        if let Some(upn) = self.profile_upn() {
+        // The simulation changes the directory only as an attempt ends (a fraud report blocks
+        // the user, with its sign-in record): reload what shows the user then, not on every key.
+        let records = self.signin.active().map_or(0, |s| s.records().len());
+        let ended = std::mem::replace(&mut self.signin.seen_records, records) != records;
+        if ended && let Some(upn) = self.profile_upn() {
             let revealed = self.profile.as_ref().is_some_and(|p| p.revealed);
             self.profile = self.load_profile(&upn, revealed);
             self.searcher.refresh(self.store.as_ref(), &[upn]);

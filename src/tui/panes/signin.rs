@@ -91,6 +91,8 @@ pub struct SigninPane {
     pub input: TextInput,
     /// Who the flow is for, for the title.
     pub subject: Option<String>,
+    /// Sign-in records the shown session had written when the views were last refreshed.
+    pub seen_records: usize,
 }
 
 impl SigninPane {
