@@ -140,21 +140,10 @@ pub fn set_device(
             .apply(&before)
             .map_err(|e| store::TxnError::Refused(store::StoreError::Invalid(e)))?;
         devices::put_device(txn, &after)?;
-        append_audit(
-            txn,
-            &AuditEntry {
-                seq: 0,
-                at: now,
-                operator: operator.name.clone(),
-                role: operator.role,
-                action: "device.set".into(),
-                target: None,
-                slot: None,
-                before: Some(before.summary()),
-                after: Some(after.summary()),
-                reason: Some(format!("device {}", line.masked())),
-            },
-        )?;
+        let entry = AuditEntry::new(operator, now, "device.set")
+            .change(Some(before.summary()), Some(after.summary()))
+            .reason(format!("device {}", line.masked()));
+        append_audit(txn, &entry)?;
         Ok(after)
     })?;
     Ok(updated)

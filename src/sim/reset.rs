@@ -38,25 +38,17 @@ pub fn reset_verification(
             otp::expire(txn, *seq)?;
         }
         let before = throttle::clear_failures(txn, &upn_key)?;
-        append_audit(
-            txn,
-            &AuditEntry {
-                seq: 0,
-                at: now,
-                operator: operator.name.clone(),
-                role: operator.role,
-                action: "signIn.reset".into(),
-                target: Some(user.upn().to_string()),
-                slot: None,
-                before: Some(format!(
+        let entry = AuditEntry::new(operator, now, "signIn.reset")
+            .target(user.upn().to_string())
+            .change(
+                Some(format!(
                     "{} consecutive failures, {} live codes",
                     before.consecutive,
                     live.len()
                 )),
-                after: Some("0 consecutive failures, 0 live codes".into()),
-                reason: None,
-            },
-        )?;
+                Some("0 consecutive failures, 0 live codes".into()),
+            );
+        append_audit(txn, &entry)?;
         Ok(before.consecutive)
     })?;
     Ok(Cleared {

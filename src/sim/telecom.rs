@@ -166,21 +166,11 @@ pub fn set_fault(
     let now = store.now();
     store::transact(store.backend(), |txn| {
         txn.insert(TreeId::Telecom, found.id.as_bytes(), &value)?;
-        append_audit(
-            txn,
-            &AuditEntry {
-                seq: 0,
-                at: now,
-                operator: operator.name.clone(),
-                role: operator.role,
-                action: "telecom.fault".into(),
-                target: None,
-                slot: None,
-                before: Some(format!("{}: {before}", found.id)),
-                after: Some(format!("{}: {fault}", found.id)),
-                reason: None,
-            },
-        )
+        let entry = AuditEntry::new(operator, now, "telecom.fault").change(
+            Some(format!("{}: {before}", found.id)),
+            Some(format!("{}: {fault}", found.id)),
+        );
+        append_audit(txn, &entry)
     })?;
     Ok(found)
 }

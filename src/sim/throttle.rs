@@ -316,21 +316,13 @@ pub fn reset_failures(
     let now = store.now();
     let before = crate::store::transact(store.backend(), |txn| {
         let before = clear_failures(txn, &user.upn().key())?;
-        crate::store::append_audit(
-            txn,
-            &crate::store::AuditEntry {
-                seq: 0,
-                at: now,
-                operator: operator.name.clone(),
-                role: operator.role,
-                action: "signIn.clearFailures".into(),
-                target: Some(user.upn().to_string()),
-                slot: None,
-                before: Some(format!("{} consecutive failures", before.consecutive)),
-                after: Some("0 consecutive failures".into()),
-                reason: None,
-            },
-        )?;
+        let entry = crate::store::AuditEntry::new(operator, now, "signIn.clearFailures")
+            .target(user.upn().to_string())
+            .change(
+                Some(format!("{} consecutive failures", before.consecutive)),
+                Some("0 consecutive failures".into()),
+            );
+        crate::store::append_audit(txn, &entry)?;
         Ok(before)
     })?;
     Ok(before.consecutive)

@@ -38,18 +38,10 @@ pub(super) fn service_audit(
     upn: Option<&str>,
     reason: String,
 ) -> AuditEntry {
-    let operator = system_operator();
-    AuditEntry {
-        seq: 0,
-        at: now,
-        operator: operator.name,
-        role: operator.role,
-        action: action.to_owned(),
-        target: upn.map(str::to_owned),
-        slot: None,
-        before: None,
-        after: None,
-        reason: Some(reason),
+    let entry = AuditEntry::new(&system_operator(), now, action).reason(reason);
+    match upn {
+        Some(upn) => entry.target(upn),
+        None => entry,
     }
 }
 
