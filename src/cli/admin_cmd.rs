@@ -5,20 +5,12 @@ use std::path::Path;
 
 use super::output::{self, safe};
 use super::{Failure, Outcome};
-use crate::domain::{Operator, Upn};
+use crate::domain::Operator;
 use crate::store::{AuditEntry, Directory};
 use crate::tenant_file::{self, ExportOptions};
 
 pub fn audit(store: &dyn Directory, user: Option<&str>, limit: usize, json: bool) -> Outcome {
-    let upn = match user {
-        Some(u) => {
-            let upn = Upn::parse(u).map_err(Failure::usage)?;
-            // Refuse unknown users with near matches rather than printing an empty trail.
-            store.user(upn.as_str())?;
-            Some(upn)
-        }
-        None => None,
-    };
+    let upn = super::user_cmd::existing_user(store, user)?;
     let entries = store.audit(upn.as_ref(), limit)?;
     if json {
         return output::json(&serde_json::json!({ "value": entries }));

@@ -1,8 +1,8 @@
 //! `phonedesk log`: the sign-in log, newest first.
 
+use super::Outcome;
 use super::output::{self, safe};
-use super::{Failure, Outcome};
-use crate::domain::{Timestamp, Upn};
+use crate::domain::Timestamp;
 use crate::sim::log::{self, Query};
 use crate::store::Directory;
 
@@ -13,15 +13,7 @@ pub fn show(
     limit: usize,
     json: bool,
 ) -> Outcome {
-    let upn = match user {
-        Some(u) => {
-            let upn = Upn::parse(u).map_err(Failure::usage)?;
-            // Refuse unknown users with near matches rather than printing an empty log.
-            store.user(upn.as_str())?;
-            Some(upn)
-        }
-        None => None,
-    };
+    let upn = super::user_cmd::existing_user(store, user)?;
     let records = log::query(
         store.backend(),
         &Query {

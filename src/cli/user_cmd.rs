@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::output::{self, safe};
 use super::{Failure, Outcome};
 use crate::domain::search::{Query, SearchIndex};
-use crate::domain::{DefaultMethod, Edit, Operator, PhoneType, User};
+use crate::domain::{DefaultMethod, Edit, Operator, PhoneType, Upn, User};
 use crate::store::{Directory, StoreError};
 use crate::tenant_file;
 
@@ -95,6 +95,17 @@ pub fn search(store: &dyn Directory, query: &str, limit: usize, json: bool) -> O
         output::line("(no users match)");
     }
     Ok(())
+}
+
+/// A `--user` filter: the user must exist, so a typo gets near matches rather than an empty
+/// listing.
+pub fn existing_user(store: &dyn Directory, user: Option<&str>) -> Result<Option<Upn>, Failure> {
+    let Some(text) = user else {
+        return Ok(None);
+    };
+    let upn = Upn::parse(text).map_err(Failure::usage)?;
+    store.user(upn.as_str())?;
+    Ok(Some(upn))
 }
 
 /// The user, revealed (and audited) or plain.

@@ -13,6 +13,7 @@ mod finish;
 mod keypad;
 mod limits;
 mod phone;
+mod send;
 mod start;
 mod text;
 mod timers;

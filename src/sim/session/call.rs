@@ -5,6 +5,7 @@
 use super::attempt::{CallPhase, CallState, Stage};
 use super::limits::{admit_send, refuse_in};
 use super::phone::{CallScreen, CallView, VirtualPhone};
+use super::send::Send;
 use super::timers::Timer;
 use super::{Actor, Session};
 use crate::sim::SimError;
@@ -14,7 +15,7 @@ use crate::sim::log::Step;
 use crate::sim::reason::{Outcome, Reason, StepKind};
 use crate::sim::telecom::{self, Fault};
 use crate::sim::voice::{self, Keypad, Listening};
-use crate::store::{self, Directory, StoreError};
+use crate::store::{self, Directory};
 
 /// How long a phone rings before the network gives up.
 pub const RING_MS: i64 = 30_000;
@@ -26,21 +27,17 @@ impl Session {
         store: &dyn Directory,
         previous: Option<&'static str>,
     ) -> Result<(), SimError> {
-        let now = self.now();
-        let limits = store.policy()?.verification;
-        let Some(attempt) = self.current.clone() else {
+        let Some(Send {
+            attempt,
+            plan,
+            user,
+            provider,
+            fault,
+            limits,
+            now,
+        }) = self.prepare_send(store, previous)?
+        else {
             return Ok(());
-        };
-        let (Some(plan), Some(user)) = (attempt.plan.clone(), attempt.user.clone()) else {
-            return Ok(());
-        };
-        let provider = telecom::route(&mut self.rng, previous);
-        let fault = match telecom::fault_of(store.backend(), provider) {
-            Ok(fault) => fault,
-            Err(StoreError::Corrupt { .. }) => {
-                return self.service_error(store, "the telecom route record is unreadable");
-            }
-            Err(e) => return Err(e.into()),
         };
         let caller = telecom::caller_id(&plan.dial, provider);
         let upn = user.upn().to_string();

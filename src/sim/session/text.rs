@@ -4,6 +4,7 @@
 use super::attempt::{CodeWait, Stage, expiry_reason};
 use super::limits::{admit_send, refuse_in};
 use super::phone::{PendingSms, Sms, VirtualPhone};
+use super::send::Send;
 use super::timers::Timer;
 use super::{Actor, Session};
 use crate::domain::Device;
@@ -15,7 +16,7 @@ use crate::sim::otp::{self, Issue};
 use crate::sim::reason::{Outcome, StepKind};
 use crate::sim::telecom;
 use crate::sim::throttle::SsprCount;
-use crate::store::{self, Directory, StoreError};
+use crate::store::{self, Directory};
 
 /// What the issuing transaction did.
 enum Sent {
@@ -38,21 +39,17 @@ impl Session {
         store: &dyn Directory,
         previous: Option<&'static str>,
     ) -> Result<(), SimError> {
-        let now = self.now();
-        let limits = store.policy()?.verification;
-        let Some(attempt) = self.current.clone() else {
+        let Some(Send {
+            attempt,
+            plan,
+            user,
+            provider,
+            fault,
+            limits,
+            now,
+        }) = self.prepare_send(store, previous)?
+        else {
             return Ok(());
-        };
-        let (Some(plan), Some(user)) = (attempt.plan.clone(), attempt.user.clone()) else {
-            return Ok(());
-        };
-        let provider = telecom::route(&mut self.rng, previous);
-        let fault = match telecom::fault_of(store.backend(), provider) {
-            Ok(fault) => fault,
-            Err(StoreError::Corrupt { .. }) => {
-                return self.service_error(store, "the telecom route record is unreadable");
-            }
-            Err(e) => return Err(e.into()),
         };
         let sender = telecom::sms_sender(&plan.dial, provider, &mut self.rng);
         let (Ok(code), Ok(secret)) = (self.codes.draw(limits.code_length), otp::fresh_secret())
