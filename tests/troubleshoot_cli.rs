@@ -3,35 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod support;
 
-fn phonedesk(db: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_phonedesk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("USER", "cli.tester")
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-fn fresh() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db");
-    (dir, db)
-}
+use support::{Run, fresh, phonedesk};
 
 fn troubleshoot(db: &Path, args: &[&str]) -> Run {
     let mut all = vec!["troubleshoot"];
