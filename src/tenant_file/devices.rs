@@ -46,28 +46,15 @@ fn read_device(f: &mut Fields, value: &Value, path: &str) -> Option<Device> {
     let obj = f.object(value, path)?;
     f.only_keys(obj, path, DEVICE_KEYS);
     let number_path = join(path, "phoneNumber");
-    let number = f.string(obj, path, "phoneNumber").and_then(|s| {
-        if s.contains('*') {
+    let number = f.number(obj, path, "phoneNumber").filter(|n| {
+        let whole_line = n.extension().is_none();
+        if !whole_line {
             f.problem(
                 &number_path,
-                "the number is masked; import a backup made with `export --reveal`",
+                "a device is the whole line: write the number without its extension",
             );
-            return None;
         }
-        match PhoneNumber::parse_canonical(s) {
-            Ok(n) if n.extension().is_some() => {
-                f.problem(
-                    &number_path,
-                    "a device is the whole line: write the number without its extension",
-                );
-                None
-            }
-            Ok(n) => Some(n),
-            Err(e) => {
-                f.problem(&number_path, e.to_string());
-                None
-            }
-        }
+        whole_line
     });
     let defaults = number.as_ref().map(Device::defaults_for);
     let default = |pick: fn(&Device) -> bool| defaults.as_ref().is_some_and(pick);

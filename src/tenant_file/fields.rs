@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::Problem;
+use crate::domain::PhoneNumber;
 
 /// Collects problems while fields are read.
 #[derive(Default)]
@@ -170,6 +171,30 @@ impl Fields {
             }
         }
         out
+    }
+}
+
+impl Fields {
+    /// A required phone number in canonical form; a masked one (from an export without
+    /// `--reveal`) gets its own explanation, since it can never be imported.
+    pub fn number(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &str,
+        key: &str,
+    ) -> Option<PhoneNumber> {
+        let text = self.string(object, path, key)?;
+        let number_path = join(path, key);
+        if text.contains('*') {
+            self.problem(
+                &number_path,
+                "the number is masked; import a backup made with `export --reveal`",
+            );
+            return None;
+        }
+        PhoneNumber::parse_canonical(text)
+            .map_err(|e| self.problem(&number_path, e.to_string()))
+            .ok()
     }
 }
 

@@ -11,8 +11,8 @@ use super::pin::read_pin;
 use super::{Problem, VERSION};
 use crate::domain::user::{MAX_DISPLAY_NAME_CHARS, User, UserType};
 use crate::domain::{
-    Block, BlockKind, DefaultMethod, PhoneMethod, PhoneNumber, PhoneType, Policy, Region, Tenant,
-    Timestamp, Upn, Verification,
+    Block, BlockKind, DefaultMethod, PhoneMethod, PhoneType, Policy, Region, Tenant, Timestamp,
+    Upn, Verification,
 };
 use crate::store::Snapshot;
 
@@ -486,22 +486,7 @@ fn read_method(
         }
     });
     let number_path = join(path, "phoneNumber");
-    let number = f.string(obj, path, "phoneNumber").and_then(|s| {
-        if s.contains('*') {
-            f.problem(
-                &number_path,
-                "the number is masked; import a backup made with `export --reveal`",
-            );
-            return None;
-        }
-        match PhoneNumber::parse_canonical(s) {
-            Ok(n) => Some(n),
-            Err(e) => {
-                f.problem(&number_path, e.to_string());
-                None
-            }
-        }
-    });
+    let number = f.number(obj, path, "phoneNumber");
     let enabled = f.bool(obj, path, "smsSignInEnabled", false);
     let since_text = f.opt_string(obj, path, "smsSignInSince");
     let since = timestamp(f, &join(path, "smsSignInSince"), since_text);
