@@ -2,6 +2,7 @@
 //! disk before it is reported as done.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use sled::transaction::{
     ConflictableTransactionError, TransactionError, UnabortableTransactionError,
@@ -35,12 +36,7 @@ impl SledBackend {
             // Durability comes from explicit flushes; a background flusher would only wake the
             // CPU while the app is idle.
             .flush_every_ms(None);
-        let opened =
-            crate::panic_guard::quietly(|| config.open()).map_err(|panic| StoreError::Corrupt {
-                path: path.display().to_string(),
-                detail: panic,
-            })?;
-        let db = opened.map_err(|e| open_error(path, &e))?;
+        let db = open_waiting_for_lock(path, &config)?;
         let mut trees = Vec::with_capacity(TreeId::ALL.len());
         for id in TreeId::ALL {
             trees.push(db.open_tree(id.name()).map_err(|e| open_error(path, &e))?);
@@ -59,6 +55,29 @@ impl SledBackend {
 
     fn storage(&self, e: &sled::Error) -> StoreError {
         StoreError::Io(format!("{}: {e}", self.path.display()))
+    }
+}
+
+/// How long a held lock is waited for before the database is reported as in use. sled lets go of
+/// its file lock from background threads shortly after a database is closed, so reopening in the
+/// same process can briefly meet its own lock; another running phonedesk holds it for good.
+const LOCK_GRACE: Duration = Duration::from_secs(1);
+const LOCK_POLL: Duration = Duration::from_millis(10);
+
+fn open_waiting_for_lock(path: &Path, config: &sled::Config) -> Result<sled::Db, StoreError> {
+    let deadline = Instant::now() + LOCK_GRACE;
+    loop {
+        let opened =
+            crate::panic_guard::quietly(|| config.open()).map_err(|panic| StoreError::Corrupt {
+                path: path.display().to_string(),
+                detail: panic,
+            })?;
+        match opened.map_err(|e| open_error(path, &e)) {
+            Err(StoreError::InUse { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(LOCK_POLL);
+            }
+            other => return other,
+        }
     }
 }
 
