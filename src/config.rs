@@ -25,6 +25,20 @@ pub fn database_path(flag: Option<PathBuf>) -> Result<PathBuf, String> {
         })
 }
 
+/// The environment variable naming the operator's region (`GB`, `US`): numbers a caller reads out
+/// in national form are read in it, as well as in each user's usage location.
+pub const REGION_ENV: &str = "PHONEDESK_REGION";
+
+/// The operator's region from `$PHONEDESK_REGION`, if set and known.
+pub fn operator_region() -> Result<Option<crate::domain::Region>, String> {
+    match std::env::var(REGION_ENV) {
+        Ok(code) if !code.trim().is_empty() => crate::domain::Region::parse(&code)
+            .map(Some)
+            .map_err(|e| format!("{REGION_ENV}: {e}")),
+        _ => Ok(None),
+    }
+}
+
 /// The platform config directory (for `keymap.toml`), if there is one.
 pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "phonedesk").map(|dirs| dirs.config_dir().to_path_buf())

@@ -6,11 +6,17 @@
 
 mod audit;
 mod backend;
+mod buckets;
+pub mod changes;
+mod codec;
 pub mod devices;
 mod directory;
+mod import;
+pub mod local_index;
 mod memory;
 mod schema;
 mod sled_backend;
+mod upgrade;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -19,8 +25,11 @@ use std::sync::Arc;
 
 pub use audit::AuditEntry;
 pub use backend::{Backend, Backend as DynBackend, TreeId, Txn, TxnError};
+pub use changes::Change;
 pub use directory::Store;
 pub(crate) use directory::{append_audit, decode, encode};
+pub use import::{CommitStage, Importer};
+pub use local_index::LocalIndex;
 pub use memory::MemoryBackend;
 pub use schema::SCHEMA_VERSION;
 pub(crate) use schema::{decode_u64, index_prefix, indexed_key, next_seq};
@@ -165,8 +174,8 @@ pub trait Directory: Send + Sync {
             crate::domain::rules::sms_sign_in_state(user, mobile, &self.policy()?, &claims);
         Ok(Some(SmsStatus { state, reason }))
     }
-    /// Every SMS sign-in claim, by number (for building a search index in one pass).
-    fn all_claims(&self) -> Result<HashMap<PhoneNumber, Vec<Claim>>, StoreError>;
+    /// Every SMS sign-in claim, by canonical number (for building a search index in one pass).
+    fn all_claims(&self) -> Result<HashMap<String, Vec<Claim>>, StoreError>;
     /// Applies an operator's edit under the domain rules; commits the user, the SMS sign-in claims
     /// and the audit entry together, flushed.
     fn edit(&self, operator: &Operator, upn: &str, edit: &Edit) -> Result<Applied, StoreError>;
@@ -191,6 +200,14 @@ pub trait Directory: Send + Sync {
     fn now(&self) -> Timestamp;
     /// The raw key-value seam, for the simulator's and the wizard's own trees.
     fn backend(&self) -> &dyn DynBackend;
+    /// The current generation (each import makes a new one).
+    fn generation(&self) -> u64;
+    /// The last change-log sequence number (see [`changes`]).
+    fn change_seq(&self) -> Result<u64, StoreError>;
+    /// The logged changes after `seq`, oldest first.
+    fn changes_since(&self, seq: u64) -> Result<Vec<Change>, StoreError>;
+    /// Forgets logged changes up to `upto` (a saved index covers them).
+    fn forget_changes(&self, upto: u64) -> Result<(), StoreError>;
 }
 
 /// Runs `work` in one flushed transaction and returns its value. `work` may run more than once
@@ -225,8 +242,18 @@ impl Clock for SystemClock {
 
 /// Opens the sled database at `path`, checking its schema version.
 pub fn open_sled(path: &Path, clock: Arc<dyn Clock>) -> Result<Store<SledBackend>, StoreError> {
+    open_sled_with(path, clock, &|_| {})
+}
+
+/// Opens the sled database at `path`; `notice` hears about an upgrade of an older database
+/// before it starts.
+pub fn open_sled_with(
+    path: &Path,
+    clock: Arc<dyn Clock>,
+    notice: &dyn Fn(&str),
+) -> Result<Store<SledBackend>, StoreError> {
     let backend = SledBackend::open(path)?;
-    Store::new(backend, clock)
+    Store::with_notice(backend, clock, notice)
 }
 
 /// A fresh in-memory directory, for tests.

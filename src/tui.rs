@@ -1,4 +1,4 @@
-//! The terminal UI: a shell with a title bar, panes (1 Lookup, 2 Methods), a footer of key hints
+//! The terminal UI: a shell with a title bar, panes (1 Lookup, 2 Methods, 3 Sign-in, 4 Troubleshoot), a footer of key hints
 //! and a status line. See `app` for state and input, `view` for drawing, `event_loop` for the
 //! serve loop and `terminal` for restoring the terminal on every exit path.
 
@@ -7,11 +7,11 @@ pub mod event_loop;
 pub mod keymap;
 pub mod panes;
 pub mod profile;
-pub mod search;
 pub mod terminal;
 pub mod theme;
 pub mod view;
 pub mod widgets;
+pub mod worker;
 
 use std::sync::Arc;
 
@@ -41,6 +41,7 @@ pub fn startup(clock: Arc<VirtualClock>) -> app::Startup {
         theme: theme::Theme::from_env(),
         clock,
         sim_seed: None,
+        region: crate::config::operator_region().ok().flatten(),
     }
 }
 

@@ -10,9 +10,9 @@ use phonedesk::sim::VirtualClock;
 use phonedesk::store::{self, Directory};
 use phonedesk::tui::app::{App, PaneId, Startup};
 use phonedesk::tui::keymap::{Command, Keymap};
-use phonedesk::tui::search::WorkerMsg;
 use phonedesk::tui::theme::Theme;
 use phonedesk::tui::view;
+use phonedesk::tui::worker::WorkerMsg;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -41,6 +41,7 @@ impl Harness {
             theme: Theme { color: false },
             clock,
             sim_seed: Some(7),
+            region: None,
         };
         let app = App::new(store, operator, startup, tx).unwrap();
         let mut harness = Self {

@@ -9,8 +9,8 @@ use phonedesk::sim::VirtualClock;
 use phonedesk::store::{self, Directory, SystemClock};
 use phonedesk::tui::app::{App, Startup};
 use phonedesk::tui::keymap::Keymap;
-use phonedesk::tui::search::WorkerMsg;
 use phonedesk::tui::theme::Theme;
+use phonedesk::tui::worker::WorkerMsg;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// The large tenant: `phonedesk demo generate --users 100000 --seed 1`.
@@ -45,6 +45,7 @@ pub fn startup() -> Startup {
         theme: Theme::from_env(),
         clock: Arc::new(VirtualClock::live()),
         sim_seed: None,
+        region: None,
     }
 }
 

@@ -4,9 +4,9 @@ use serde::Serialize;
 
 use super::output::{self, safe};
 use super::{Failure, Outcome};
-use crate::domain::search::{Query, SearchIndex};
+use crate::domain::search::{Hits, Query};
 use crate::domain::{DefaultMethod, Edit, Operator, PhoneType, Upn, User};
-use crate::store::{Directory, StoreError};
+use crate::store::{Directory, LocalIndex, StoreError};
 use crate::tenant_file;
 
 #[derive(Serialize)]
@@ -29,22 +29,28 @@ struct SearchJson<'a> {
 }
 
 pub fn search(store: &dyn Directory, query: &str, limit: usize, json: bool) -> Outcome {
-    let mut users = Vec::new();
-    store.for_each_user(&mut |u| users.push(u))?;
-    let index = SearchIndex::build(users, &store.policy()?, &store.all_claims()?, store.now());
-    let query = Query::parse(query);
-    let hits =
-        index
-            .search(&query, None, &|| false)
-            .unwrap_or_else(|| crate::domain::search::Hits {
-                query,
-                rows: Vec::new(),
-            });
-    let rows: Vec<SearchRow<'_>> = hits
+    let Some(local) = LocalIndex::load(store, &|| false)? else {
+        return Ok(());
+    };
+    if local.worth_saving() {
+        // The next command starts from the saved index; a read-only database just rebuilds.
+        let _ = local.save(store);
+    }
+    let index = &local.index;
+    let mut query = Query::parse(query);
+    query.region = crate::config::operator_region().map_err(Failure::usage)?;
+    let now = store.now();
+    let hits = index
+        .search(&query, now, None, &|| false)
+        .unwrap_or_else(|| Hits::empty(query, now));
+    let entries: Vec<_> = hits
         .rows
         .iter()
         .take(limit)
-        .filter_map(|r| index.entry(*r))
+        .filter_map(|r| index.entry_at(r.entry, now))
+        .collect();
+    let rows: Vec<SearchRow<'_>> = entries
+        .iter()
         .map(|e| SearchRow {
             user_principal_name: &e.upn,
             display_name: &e.display_name,
@@ -58,7 +64,7 @@ pub fn search(store: &dyn Directory, query: &str, limit: usize, json: bool) -> O
         .collect();
     if json {
         return output::json(&SearchJson {
-            total: hits.rows.len(),
+            total: hits.total.count(),
             value: rows,
         });
     }

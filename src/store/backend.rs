@@ -31,10 +31,12 @@ pub enum TreeId {
     Devices,
     /// Simulated telecom providers keyed by name.
     Telecom,
+    /// Users changed since the search index was last written: sequence number -> user keys.
+    Changes,
 }
 
 impl TreeId {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Meta,
         Self::Users,
         Self::Claims,
@@ -46,6 +48,7 @@ impl TreeId {
         Self::Throttles,
         Self::Devices,
         Self::Telecom,
+        Self::Changes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,9 +64,45 @@ impl TreeId {
             Self::Throttles => "throttles",
             Self::Devices => "devices",
             Self::Telecom => "telecom",
+            Self::Changes => "changes",
+        }
+    }
+
+    /// Trees that belong to one generation of the directory: an import writes a whole new
+    /// generation beside the current one and switches to it in one small transaction, so a
+    /// refused, failed or killed import leaves the previous directory exactly as it was. The
+    /// audit trail and the sign-in log outlive imports.
+    pub fn is_generational(self) -> bool {
+        matches!(
+            self,
+            Self::Users
+                | Self::Claims
+                | Self::Challenges
+                | Self::Throttles
+                | Self::Devices
+                | Self::Telecom
+                | Self::Changes
+        )
+    }
+
+    /// The tree's name on disk in `generation`: `g3.users`, or `audit` for the global trees.
+    /// Generation 0 is a database from before generations, whose trees have plain names.
+    pub fn physical_name(self, generation: u64) -> String {
+        if self.is_generational() && generation > 0 {
+            format!("g{generation}.{}", self.name())
+        } else {
+            self.name().to_owned()
         }
     }
 }
+
+/// The generation a name on disk belongs to, for `gN.tree` names.
+pub fn generation_of(physical: &str) -> Option<u64> {
+    physical.strip_prefix('g')?.split_once('.')?.0.parse().ok()
+}
+
+/// One stored entry: key and value.
+pub type KeyValue = (Vec<u8>, Vec<u8>);
 
 /// Why a transaction did not commit.
 #[derive(Debug)]
@@ -112,7 +151,27 @@ pub trait Backend: Send + Sync {
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<(), StoreError>;
 
-    fn len(&self, tree: TreeId) -> Result<usize, StoreError>;
+    /// Visits entries with keys at or above `from`, ascending, until `visit` returns false.
+    fn scan_from(
+        &self,
+        tree: TreeId,
+        from: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError>;
+
+    /// Visits entries with keys below `before`, descending, until `visit` returns false.
+    fn scan_before(
+        &self,
+        tree: TreeId,
+        before: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError>;
+
+    /// The entry with the greatest key at or below `key` (the bucket that would hold it).
+    fn floor(&self, tree: TreeId, key: &[u8]) -> Result<Option<KeyValue>, StoreError>;
+
+    /// Whether the tree holds nothing (cheap: looks at one entry).
+    fn is_empty(&self, tree: TreeId) -> Result<bool, StoreError>;
 
     fn transact_dyn(
         &self,
@@ -121,4 +180,42 @@ pub trait Backend: Send + Sync {
 
     /// Where the data lives, for the title bar and error messages.
     fn location(&self) -> String;
+
+    /// True when the database held nothing at all when it was opened (a new one).
+    fn opened_empty(&self) -> bool;
+
+    /// The current generation of the generational trees (see [`TreeId::is_generational`]).
+    fn generation(&self) -> u64;
+
+    /// Starts writing generation `current + 1` from empty trees (clearing what a killed import
+    /// may have left there) and returns its number. Nothing is visible until [`Backend::switch`].
+    fn stage(&self) -> Result<u64, StoreError>;
+
+    /// Writes entries into a tree of the staged generation, in one batch. Not durable until the
+    /// switch.
+    fn stage_insert(&self, tree: TreeId, items: &[KeyValue]) -> Result<(), StoreError>;
+
+    /// Makes the staged generation durable and current, together with `work` (run in one
+    /// transaction, over the trees of the new generation), then drops the old generation.
+    fn switch(&self, work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>) -> Result<(), StoreError>;
+
+    /// Drops the staged generation (a refused or failed import).
+    fn discard_staged(&self) -> Result<(), StoreError>;
+
+    /// Side files kept with the database (the search index): `None` when the backend has none,
+    /// `Some(Ok(bytes))` when present.
+    fn read_side(&self, name: &str) -> Option<std::io::Result<Box<dyn std::io::Read + '_>>>;
+
+    /// Writes a side file atomically and durably: either the old or the whole new file survives
+    /// any crash.
+    fn write_side(
+        &self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), StoreError>;
+
+    fn remove_side(&self, name: &str) -> Result<(), StoreError>;
 }
+
+/// The meta key holding the current generation.
+pub const KEY_GENERATION: &[u8] = b"generation";

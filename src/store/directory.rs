@@ -1,6 +1,6 @@
 //! The domain operations, written once over any [`Backend`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -8,7 +8,10 @@ use serde::de::DeserializeOwned;
 
 use super::audit::{AuditEntry, describe_state};
 use super::backend::{Backend, TreeId, Txn, TxnError};
-use super::schema::{self, KEY_AUDIT_SEQ, KEY_POLICY, KEY_TENANT};
+use super::buckets::{ClaimBucket, UserBucket, claim_bucket_key};
+use super::changes;
+use super::codec::{self, Malformed};
+use super::schema::{self, KEY_AUDIT_SEQ, KEY_POLICY, KEY_TENANT, KEY_USER_COUNT};
 use super::{Clock, Directory, DynBackend, ImportSummary, Snapshot, StoreError};
 use crate::domain::rules::{self, EditContext};
 use crate::domain::search::near_matches;
@@ -18,25 +21,80 @@ use crate::domain::{
 
 /// The directory over a storage backend: sled in the app, memory in logic tests.
 pub struct Store<B: Backend> {
-    backend: B,
-    clock: Arc<dyn Clock>,
+    pub(super) backend: B,
+    pub(super) clock: Arc<dyn Clock>,
 }
 
+/// How many buckets around a missing UPN are read for "did you mean": bounded, so a typo costs
+/// the same in a demo and in a million-user tenant.
+const SUGGESTION_BUCKETS: usize = 8;
+
 impl<B: Backend> Store<B> {
-    /// Wraps `backend`, checking (or stamping) the schema version.
+    /// Wraps `backend`, checking (or stamping) the schema version, and upgrading a database of
+    /// an older schema first (`notice` hears about it before the work starts).
     pub fn new(backend: B, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
-        schema::check_or_init(&backend)?;
-        Ok(Self { backend, clock })
+        Self::with_notice(backend, clock, &|_| {})
+    }
+
+    pub fn with_notice(
+        backend: B,
+        clock: Arc<dyn Clock>,
+        notice: &dyn Fn(&str),
+    ) -> Result<Self, StoreError> {
+        let found = schema::check_or_init(&backend)?;
+        let store = Self { backend, clock };
+        if found < schema::SCHEMA_VERSION {
+            super::upgrade::upgrade(&store, found, notice)?;
+        }
+        Ok(store)
+    }
+
+    pub(super) fn corrupt(&self, e: &Malformed) -> StoreError {
+        StoreError::Corrupt {
+            path: self.backend.location(),
+            detail: e.to_string(),
+        }
+    }
+
+    /// The key of the bucket that holds (or would hold) `key`.
+    fn bucket_key(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .backend
+            .floor(TreeId::Users, key.as_bytes())?
+            .map(|(k, _)| k))
     }
 
     fn suggestions_for(&self, wanted: &str) -> Vec<String> {
-        let mut upns = Vec::new();
-        let _ = self.backend.scan(TreeId::Users, &[], &mut |_, value| {
-            if let Ok(user) = serde_json::from_slice::<User>(value) {
-                upns.push(user.user_principal_name.to_string());
-            }
-            true
+        let key = user_key(wanted);
+        // The buckets just before and from the missing key on: its neighbours in UPN order.
+        let start = self
+            .backend
+            .floor(TreeId::Users, key.as_bytes())
+            .ok()
+            .flatten()
+            .map(|(k, _)| k)
+            .unwrap_or_default();
+        let mut buckets = Vec::new();
+        let _ = self
+            .backend
+            .scan_before(TreeId::Users, &start, &mut |_, v| {
+                buckets.push(v.to_vec());
+                buckets.len() < SUGGESTION_BUCKETS
+            });
+        let _ = self.backend.scan_from(TreeId::Users, &start, &mut |_, v| {
+            buckets.push(v.to_vec());
+            buckets.len() < 2 * SUGGESTION_BUCKETS
         });
+        let mut upns = Vec::new();
+        for bytes in &buckets {
+            if let Ok(bucket) = UserBucket::decode(bytes) {
+                for (_, record) in bucket.users {
+                    if let Ok(user) = codec::decode_user(&record) {
+                        upns.push(user.user_principal_name.to_string());
+                    }
+                }
+            }
+        }
         near_matches(wanted, upns.iter().map(String::as_str), 3)
     }
 
@@ -49,6 +107,11 @@ impl<B: Backend> Store<B> {
             },
             other => other,
         }
+    }
+
+    /// The last change sequence number handed out (0 before any edit).
+    pub fn change_seq(&self) -> Result<u64, StoreError> {
+        changes::current_seq(&self.backend)
     }
 }
 
@@ -63,7 +126,7 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T,
     })
 }
 
-/// A record, or its default when absent (no tenant yet, no claims on a number).
+/// A record, or its default when absent (no tenant yet).
 fn read_or_default<T: DeserializeOwned + Default>(
     backend: &dyn Backend,
     tree: TreeId,
@@ -77,14 +140,28 @@ fn read_or_default<T: DeserializeOwned + Default>(
         .map(Option::unwrap_or_default)
 }
 
-fn user_key(upn: &str) -> String {
+pub(super) fn user_key(upn: &str) -> String {
     upn.trim().to_ascii_lowercase()
 }
 
-fn read_user(txn: &dyn Txn, key: &str) -> Result<Option<User>, TxnError> {
-    txn.get(TreeId::Users, key.as_bytes())?
-        .map(|bytes| decode(&bytes, "user").map_err(TxnError::Refused))
-        .transpose()
+fn malformed(e: &Malformed) -> TxnError {
+    TxnError::Refused(StoreError::Corrupt {
+        path: "(record)".into(),
+        detail: e.to_string(),
+    })
+}
+
+/// The bucket at `bucket_key` and the position of `key` in it, inside a transaction.
+fn read_bucket(
+    txn: &dyn Txn,
+    bucket_key: &[u8],
+    key: &str,
+) -> Result<Option<(UserBucket, usize)>, TxnError> {
+    let Some(bytes) = txn.get(TreeId::Users, bucket_key)? else {
+        return Ok(None);
+    };
+    let bucket = UserBucket::decode(&bytes).map_err(|e| malformed(&e))?;
+    Ok(bucket.position(key).map(|at| (bucket, at)))
 }
 
 fn read_policy(txn: &dyn Txn) -> Result<Policy, TxnError> {
@@ -94,41 +171,53 @@ fn read_policy(txn: &dyn Txn) -> Result<Policy, TxnError> {
         .map(Option::unwrap_or_default)
 }
 
-fn read_claims(txn: &dyn Txn, number: &PhoneNumber) -> Result<Vec<Claim>, TxnError> {
-    txn.get(TreeId::Claims, number.to_string().as_bytes())?
-        .map(|bytes| decode(&bytes, "claims").map_err(TxnError::Refused))
-        .transpose()
-        .map(Option::unwrap_or_default)
-}
-
-fn write_claims(txn: &dyn Txn, number: &PhoneNumber, claims: &[Claim]) -> Result<(), TxnError> {
-    let key = number.to_string();
-    if claims.is_empty() {
-        txn.remove(TreeId::Claims, key.as_bytes())
-    } else {
-        txn.insert(TreeId::Claims, key.as_bytes(), &encode(&claims)?)
+fn read_claim_bucket(txn: &dyn Txn, number: &str) -> Result<ClaimBucket, TxnError> {
+    match txn.get(TreeId::Claims, &claim_bucket_key(number))? {
+        Some(bytes) => ClaimBucket::decode(&bytes).map_err(|e| malformed(&e)),
+        None => Ok(ClaimBucket::default()),
     }
 }
 
-/// Moves the user's SMS sign-in claim when an edit changed it.
-fn update_claims(txn: &dyn Txn, before: &User, after: &User) -> Result<(), TxnError> {
+fn read_claims(txn: &dyn Txn, number: &PhoneNumber) -> Result<Vec<Claim>, TxnError> {
+    let key = number.without_extension().to_string();
+    Ok(read_claim_bucket(txn, &key)?.claims_on(&key).to_vec())
+}
+
+fn write_claims(txn: &dyn Txn, number: &PhoneNumber, claims: Vec<Claim>) -> Result<(), TxnError> {
+    let key = number.without_extension().to_string();
+    let mut bucket = read_claim_bucket(txn, &key)?;
+    bucket.set(&key, claims);
+    let bucket_key = claim_bucket_key(&key);
+    if bucket.is_empty() {
+        txn.remove(TreeId::Claims, &bucket_key)
+    } else {
+        txn.insert(TreeId::Claims, &bucket_key, &bucket.encode())
+    }
+}
+
+/// Moves the user's SMS sign-in claim when an edit changed it. Returns every user holding a claim
+/// on the old or the new number: their SMS sign-in state may have changed with it.
+fn update_claims(txn: &dyn Txn, before: &User, after: &User) -> Result<Vec<String>, TxnError> {
     let old = rules::claim_of(before);
     let new = rules::claim_of(after);
+    let mut holders = Vec::new();
     if old == new {
-        return Ok(());
+        return Ok(holders);
     }
     if let Some((number, claim)) = &old {
         let mut claims = read_claims(txn, number)?;
+        holders.extend(claims.iter().map(|c| c.upn_key.clone()));
         claims.retain(|c| c.upn_key != claim.upn_key);
-        write_claims(txn, number, &claims)?;
+        write_claims(txn, number, claims)?;
     }
     if let Some((number, claim)) = new {
         let mut claims = read_claims(txn, &number)?;
+        holders.extend(claims.iter().map(|c| c.upn_key.clone()));
         claims.retain(|c| c.upn_key != claim.upn_key);
         claims.push(claim);
-        write_claims(txn, &number, &claims)?;
+        write_claims(txn, &number, claims)?;
     }
-    Ok(())
+    Ok(holders)
 }
 
 /// Appends an audit entry (its `seq` is assigned here) inside the caller's transaction.
@@ -153,16 +242,6 @@ fn not_found(upn: &str) -> TxnError {
     })
 }
 
-/// Collects every key of `tree`, to remove them inside a replacing transaction.
-fn all_keys<B: Backend>(backend: &B, tree: TreeId) -> Result<Vec<Vec<u8>>, StoreError> {
-    let mut keys = Vec::new();
-    backend.scan(tree, &[], &mut |k, _| {
-        keys.push(k.to_vec());
-        true
-    })?;
-    Ok(keys)
-}
-
 impl<B: Backend> Directory for Store<B> {
     fn location(&self) -> String {
         self.backend.location()
@@ -177,73 +256,107 @@ impl<B: Backend> Directory for Store<B> {
     }
 
     fn user_count(&self) -> Result<usize, StoreError> {
-        self.backend.len(TreeId::Users)
+        let count = self
+            .backend
+            .get(TreeId::Meta, KEY_USER_COUNT)?
+            .and_then(|b| schema::decode_u64(&b))
+            .unwrap_or(0);
+        usize::try_from(count).map_err(|_| StoreError::Corrupt {
+            path: self.backend.location(),
+            detail: "the user count is out of range".into(),
+        })
     }
 
     fn user(&self, upn: &str) -> Result<User, StoreError> {
-        match self.backend.get(TreeId::Users, user_key(upn).as_bytes())? {
-            Some(bytes) => decode(&bytes, "user"),
-            None => Err(self.with_suggestions(StoreError::NotFound {
+        let key = user_key(upn);
+        let missing = || {
+            self.with_suggestions(StoreError::NotFound {
                 upn: upn.trim().to_owned(),
                 suggestions: Vec::new(),
-            })),
+            })
+        };
+        let Some((_, bytes)) = self.backend.floor(TreeId::Users, key.as_bytes())? else {
+            return Err(missing());
+        };
+        let bucket = UserBucket::decode(&bytes).map_err(|e| self.corrupt(&e))?;
+        match bucket.get(&key) {
+            Some(record) => codec::decode_user(record).map_err(|e| self.corrupt(&e)),
+            None => Err(missing()),
         }
     }
 
     fn for_each_user_while(&self, visit: &mut dyn FnMut(User) -> bool) -> Result<(), StoreError> {
         let mut failure = None;
-        self.backend.scan(
-            TreeId::Users,
-            &[],
-            &mut |_, value| match decode(value, "user") {
-                Ok(user) => visit(user),
+        self.backend.scan(TreeId::Users, &[], &mut |_, value| {
+            let bucket = match UserBucket::decode(value) {
+                Ok(b) => b,
                 Err(e) => {
-                    failure = Some(e);
-                    false
+                    failure = Some(self.corrupt(&e));
+                    return false;
                 }
-            },
-        )?;
+            };
+            for (_, record) in &bucket.users {
+                match codec::decode_user(record) {
+                    Ok(user) => {
+                        if !visit(user) {
+                            return false;
+                        }
+                    }
+                    Err(e) => {
+                        failure = Some(self.corrupt(&e));
+                        return false;
+                    }
+                }
+            }
+            true
+        })?;
         failure.map_or(Ok(()), Err)
     }
 
     fn claims_on(&self, number: &PhoneNumber) -> Result<Vec<Claim>, StoreError> {
         let key = number.without_extension().to_string();
-        read_or_default(&self.backend, TreeId::Claims, key.as_bytes(), "claims")
+        match self.backend.get(TreeId::Claims, &claim_bucket_key(&key))? {
+            Some(bytes) => Ok(ClaimBucket::decode(&bytes)
+                .map_err(|e| self.corrupt(&e))?
+                .claims_on(&key)
+                .to_vec()),
+            None => Ok(Vec::new()),
+        }
     }
 
-    fn all_claims(&self) -> Result<HashMap<PhoneNumber, Vec<Claim>>, StoreError> {
+    fn all_claims(&self) -> Result<HashMap<String, Vec<Claim>>, StoreError> {
         let mut all = HashMap::new();
         let mut failure = None;
-        self.backend.scan(TreeId::Claims, &[], &mut |key, value| {
-            let parsed = std::str::from_utf8(key)
-                .ok()
-                .and_then(|k| PhoneNumber::parse_canonical(k).ok());
-            match (parsed, decode::<Vec<Claim>>(value, "claims")) {
-                (Some(number), Ok(claims)) => {
-                    all.insert(number, claims);
+        self.backend.scan(
+            TreeId::Claims,
+            &[],
+            &mut |_, value| match ClaimBucket::decode(value) {
+                Ok(bucket) => {
+                    all.extend(bucket.numbers);
                     true
                 }
-                (_, Err(e)) => {
-                    failure = Some(e);
+                Err(e) => {
+                    failure = Some(self.corrupt(&e));
                     false
                 }
-                (None, _) => {
-                    failure = Some(StoreError::Corrupt {
-                        path: self.backend.location(),
-                        detail: "a claim key is not a phone number".into(),
-                    });
-                    false
-                }
-            }
-        })?;
+            },
+        )?;
         failure.map_or(Ok(all), Err)
     }
 
     fn edit(&self, operator: &Operator, upn: &str, edit: &Edit) -> Result<Applied, StoreError> {
         let key = user_key(upn);
         let now = self.clock.now();
+        let Some(bucket_key) = self.bucket_key(&key)? else {
+            return Err(self.with_suggestions(StoreError::NotFound {
+                upn: upn.trim().to_owned(),
+                suggestions: Vec::new(),
+            }));
+        };
         super::transact(&self.backend, |txn| {
-            let user = read_user(txn, &key)?.ok_or_else(|| not_found(upn))?;
+            let (mut bucket, at) =
+                read_bucket(txn, &bucket_key, &key)?.ok_or_else(|| not_found(upn))?;
+            let user = codec::decode_user(&bucket.users[at].1).map_err(|e| malformed(&e))?;
             let policy = read_policy(txn)?;
             let mobile_claims = match rules::mobile_after(&user, edit) {
                 Some(number) => read_claims(txn, &number)?,
@@ -257,8 +370,13 @@ impl<B: Backend> Directory for Store<B> {
             };
             let applied = rules::apply_edit(&user, edit, &ctx)
                 .map_err(|e| TxnError::Refused(StoreError::Rule(e)))?;
-            update_claims(txn, &user, &applied.user)?;
-            txn.insert(TreeId::Users, key.as_bytes(), &encode(&applied.user)?)?;
+            let mut affected: BTreeSet<String> = update_claims(txn, &user, &applied.user)?
+                .into_iter()
+                .collect();
+            affected.insert(key.clone());
+            bucket.users[at].1 = codec::encode_user(&applied.user);
+            txn.insert(TreeId::Users, &bucket_key, &bucket.encode())?;
+            changes::append(txn, &affected.into_iter().collect::<Vec<_>>())?;
             let action = edit.action();
             let mut entry = AuditEntry::new(operator, now, action)
                 .target(user.upn().to_string())
@@ -279,8 +397,16 @@ impl<B: Backend> Directory for Store<B> {
     fn reveal(&self, operator: &Operator, upn: &str, context: &str) -> Result<User, StoreError> {
         let key = user_key(upn);
         let now = self.clock.now();
+        let Some(bucket_key) = self.bucket_key(&key)? else {
+            return Err(self.with_suggestions(StoreError::NotFound {
+                upn: upn.trim().to_owned(),
+                suggestions: Vec::new(),
+            }));
+        };
         super::transact(&self.backend, |txn| {
-            let user = read_user(txn, &key)?.ok_or_else(|| not_found(upn))?;
+            let (bucket, at) =
+                read_bucket(txn, &bucket_key, &key)?.ok_or_else(|| not_found(upn))?;
+            let user = codec::decode_user(&bucket.users[at].1).map_err(|e| malformed(&e))?;
             operator
                 .may_act_on(&user)
                 .map_err(|e| TxnError::Refused(StoreError::Rule(e)))?;
@@ -336,74 +462,16 @@ impl<B: Backend> Directory for Store<B> {
         snapshot: &Snapshot,
         replace: bool,
     ) -> Result<ImportSummary, StoreError> {
-        let existing = self.user_count()?;
-        if existing > 0 && !replace {
-            return Err(StoreError::Invalid(format!(
-                "the database already holds {existing} users; add --replace to replace them"
-            )));
-        }
-        let now = self.clock.now();
-        let mut users = Vec::with_capacity(snapshot.users.len());
-        let mut claims: HashMap<PhoneNumber, Vec<Claim>> = HashMap::new();
+        let mut import = self.begin_import(operator, replace)?;
+        import.tenant(snapshot.tenant.clone());
+        import.policy(snapshot.policy.clone());
         for user in &snapshot.users {
-            users.push((user.upn().key(), encode(user).map_err(txn_to_store)?));
-            if let Some((number, claim)) = rules::claim_of(user) {
-                claims.entry(number).or_default().push(claim);
-            }
+            import.add_user(user)?;
         }
-        let claims: Vec<(String, Vec<u8>)> = claims
-            .into_iter()
-            .map(|(n, c)| Ok((n.to_string(), encode(&c)?)))
-            .collect::<Result<_, TxnError>>()
-            .map_err(txn_to_store)?;
-        let cleared = [
-            TreeId::Users,
-            TreeId::Claims,
-            TreeId::Challenges,
-            TreeId::Throttles,
-            TreeId::Devices,
-            TreeId::Telecom,
-        ];
-        let mut stale = Vec::new();
-        for tree in cleared {
-            stale.push((tree, all_keys(&self.backend, tree)?));
+        for device in &snapshot.devices {
+            import.add_device(device.clone());
         }
-        let devices: Vec<(Vec<u8>, Vec<u8>)> = snapshot
-            .devices
-            .iter()
-            .map(|d| Ok((super::devices::device_key(&d.phone_number), encode(d)?)))
-            .collect::<Result<_, TxnError>>()
-            .map_err(txn_to_store)?;
-        let tenant = encode(&snapshot.tenant).map_err(txn_to_store)?;
-        let policy = encode(&snapshot.policy).map_err(txn_to_store)?;
-        super::transact(&self.backend, |txn| {
-            for (tree, keys) in &stale {
-                for key in keys {
-                    txn.remove(*tree, key)?;
-                }
-            }
-            for (key, value) in &users {
-                txn.insert(TreeId::Users, key.as_bytes(), value)?;
-            }
-            for (key, value) in &claims {
-                txn.insert(TreeId::Claims, key.as_bytes(), value)?;
-            }
-            for (key, value) in &devices {
-                txn.insert(TreeId::Devices, key, value)?;
-            }
-            txn.insert(TreeId::Meta, KEY_TENANT, &tenant)?;
-            txn.insert(TreeId::Meta, KEY_POLICY, &policy)?;
-            let entry = AuditEntry::new(operator, now, "directory.import").change(
-                Some(format!("{existing} users")),
-                Some(format!("{} users", users.len())),
-            );
-            append_audit(txn, &entry)?;
-            Ok(())
-        })?;
-        Ok(ImportSummary {
-            users: users.len(),
-            replaced: existing,
-        })
+        import.commit()
     }
 
     fn export(&self) -> Result<Snapshot, StoreError> {
@@ -424,9 +492,25 @@ impl<B: Backend> Directory for Store<B> {
     fn backend(&self) -> &dyn DynBackend {
         &self.backend
     }
+
+    fn generation(&self) -> u64 {
+        self.backend.generation()
+    }
+
+    fn change_seq(&self) -> Result<u64, StoreError> {
+        changes::current_seq(&self.backend)
+    }
+
+    fn changes_since(&self, seq: u64) -> Result<Vec<changes::Change>, StoreError> {
+        changes::since(&self.backend, seq)
+    }
+
+    fn forget_changes(&self, upto: u64) -> Result<(), StoreError> {
+        changes::forget(&self.backend, upto)
+    }
 }
 
-fn txn_to_store(e: TxnError) -> StoreError {
+pub(super) fn txn_to_store(e: TxnError) -> StoreError {
     match e {
         TxnError::Refused(e) => e,
         TxnError::Conflict => StoreError::Io("transaction conflict".into()),

@@ -4,22 +4,32 @@ use super::StoreError;
 use super::backend::{Backend, TreeId, Txn, TxnError};
 
 /// The schema this build writes. Bump it with a migration when the stored shape changes.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// - 1: one JSON record per user; the user count was a full scan.
+/// - 2: users in range buckets of compact records, claims in hash buckets, a user counter, a
+///   change log for the saved search index, and generations of trees for all-or-nothing imports.
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub const KEY_APP: &[u8] = b"app";
 pub const KEY_SCHEMA: &[u8] = b"schema_version";
 pub const KEY_TENANT: &[u8] = b"tenant";
 pub const KEY_POLICY: &[u8] = b"policy";
 pub const KEY_AUDIT_SEQ: &[u8] = b"audit_seq";
+/// The number of users, kept in the same transaction as the import that changes it.
+pub const KEY_USER_COUNT: &[u8] = b"user_count";
+/// The last change-log sequence number.
+pub const KEY_CHANGE_SEQ: &[u8] = b"change_seq";
 const APP_MARK: &[u8] = b"phonedesk";
 
-/// Checks the version of an existing database, or stamps a new one.
-pub fn check_or_init<B: Backend>(backend: &B) -> Result<(), StoreError> {
+/// Checks the version of an existing database, or stamps a new one. Returns the version found
+/// (an older one is upgraded by the caller).
+pub fn check_or_init<B: Backend>(backend: &B) -> Result<u32, StoreError> {
     let path = backend.location();
     match backend.get(TreeId::Meta, KEY_SCHEMA)? {
         Some(bytes) => {
             let found = decode_u64(&bytes)
                 .and_then(|v| u32::try_from(v).ok())
+                .filter(|v| *v > 0)
                 .ok_or_else(|| StoreError::Corrupt {
                     path: path.clone(),
                     detail: "unreadable schema version".into(),
@@ -27,17 +37,10 @@ pub fn check_or_init<B: Backend>(backend: &B) -> Result<(), StoreError> {
             if found > SCHEMA_VERSION {
                 return Err(StoreError::NewerSchema { path, found });
             }
-            Ok(())
+            Ok(found)
         }
         None => {
-            let foreign = TreeId::ALL
-                .iter()
-                .filter(|t| **t != TreeId::Meta)
-                .map(|t| backend.len(*t))
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .any(|n| n > 0);
-            if foreign {
+            if !backend.opened_empty() {
                 return Err(StoreError::NotADatabase {
                     path,
                     detail: "sled data without a phonedesk schema version".into(),
@@ -51,7 +54,8 @@ pub fn check_or_init<B: Backend>(backend: &B) -> Result<(), StoreError> {
                     &u64::from(SCHEMA_VERSION).to_be_bytes(),
                 )?;
                 Ok(())
-            })
+            })?;
+            Ok(SCHEMA_VERSION)
         }
     }
 }

@@ -1,7 +1,8 @@
-//! The sled backend: one sled database, one tree per [`TreeId`], every transaction flushed to
-//! disk before it is reported as done.
+//! The sled backend: one sled database, one tree per [`TreeId`] (per generation for the
+//! generational ones), every transaction flushed to disk before it is reported as done.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use sled::transaction::{
@@ -10,17 +11,34 @@ use sled::transaction::{
 use sled::{Transactional, Tree};
 
 use super::StoreError;
-use super::backend::{Backend, TreeId, Txn, TxnError};
+use super::backend::{Backend, KEY_GENERATION, KeyValue, TreeId, Txn, TxnError, generation_of};
+use super::schema::decode_u64;
 
 /// Pinned so that reopening never meets a different configuration (sled refuses that) and so a
 /// million-user tenant does not take sled's default 1 GiB page cache.
-const CACHE_CAPACITY: u64 = 128 * 1024 * 1024;
+const CACHE_CAPACITY: u64 = 64 * 1024 * 1024;
 const SEGMENT_SIZE: usize = 512 * 1024;
+/// While an import stages a generation, sled is flushed after about this many bytes, so its
+/// in-memory log stays bounded however large the tenant is.
+const STAGE_FLUSH_BYTES: usize = 16 * 1024 * 1024;
+
+/// The trees of one generation, indexed by `TreeId as usize`.
+struct Trees {
+    generation: u64,
+    handles: Vec<Tree>,
+}
 
 pub struct SledBackend {
     db: sled::Db,
-    trees: Vec<Tree>,
+    current: RwLock<Trees>,
+    staged: Mutex<Option<Staged>>,
     path: PathBuf,
+    pristine: bool,
+}
+
+struct Staged {
+    trees: Trees,
+    unflushed: usize,
 }
 
 impl SledBackend {
@@ -37,25 +55,79 @@ impl SledBackend {
             // CPU while the app is idle.
             .flush_every_ms(None);
         let db = open_waiting_for_lock(path, &config)?;
-        let mut trees = Vec::with_capacity(TreeId::ALL.len());
-        for id in TreeId::ALL {
-            trees.push(db.open_tree(id.name()).map_err(|e| open_error(path, &e))?);
-        }
-        Ok(Self {
+        let storage = |e: sled::Error| open_error(path, &e);
+        let names: Vec<String> = db
+            .tree_names()
+            .iter()
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect();
+        let has_meta = names.iter().any(|n| n == TreeId::Meta.name());
+        let pristine = !has_meta && names.iter().all(|n| n == "__sled__default") && db.is_empty();
+        let meta = db.open_tree(TreeId::Meta.name()).map_err(storage)?;
+        let generation = meta
+            .get(KEY_GENERATION)
+            .map_err(storage)?
+            .and_then(|v| decode_u64(&v))
+            .unwrap_or(0);
+        let handles = open_trees(&db, generation).map_err(storage)?;
+        let backend = Self {
             db,
-            trees,
+            current: RwLock::new(Trees {
+                generation,
+                handles,
+            }),
+            staged: Mutex::new(None),
             path: path.to_path_buf(),
-        })
-    }
-
-    fn tree(&self, id: TreeId) -> &Tree {
-        // TreeId::ALL lists every variant in declaration order, so the index always exists.
-        &self.trees[id as usize]
+            pristine,
+        };
+        backend.drop_other_generations(generation, &names)?;
+        Ok(backend)
     }
 
     fn storage(&self, e: &sled::Error) -> StoreError {
         StoreError::Io(format!("{}: {e}", self.path.display()))
     }
+
+    fn with_tree<T>(
+        &self,
+        id: TreeId,
+        f: impl FnOnce(&Tree) -> Result<T, sled::Error>,
+    ) -> Result<T, StoreError> {
+        let trees = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        // `open_trees` opens every TreeId in declaration order, so the index always exists.
+        f(&trees.handles[id as usize]).map_err(|e| self.storage(&e))
+    }
+
+    /// Drops what a killed import or an upgrade left behind: trees of any other generation.
+    fn drop_other_generations(&self, current: u64, names: &[String]) -> Result<(), StoreError> {
+        for name in names {
+            let stale = match generation_of(name) {
+                Some(g) => g != current,
+                // Generation 0 used the plain names; later generations do not.
+                None => {
+                    current > 0
+                        && TreeId::ALL
+                            .iter()
+                            .any(|t| t.is_generational() && t.name() == name)
+                }
+            };
+            if stale {
+                self.db.drop_tree(name).map_err(|e| self.storage(&e))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(drop).map_err(|e| self.storage(&e))
+    }
+}
+
+fn open_trees(db: &sled::Db, generation: u64) -> Result<Vec<Tree>, sled::Error> {
+    TreeId::ALL
+        .iter()
+        .map(|id| db.open_tree(id.physical_name(generation)))
+        .collect()
 }
 
 /// How long a held lock is waited for before the database is reported as in use. sled lets go of
@@ -165,12 +237,40 @@ impl Txn for SledTxn<'_> {
     }
 }
 
+impl SledBackend {
+    /// Runs `work` in one sled transaction over `trees`, without flushing.
+    fn run_transaction(
+        &self,
+        trees: &[Tree],
+        work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
+    ) -> Result<(), StoreError> {
+        let result = trees.transaction(|trees| {
+            work(&SledTxn { trees }).map_err(|e| match e {
+                TxnError::Conflict => ConflictableTransactionError::Conflict,
+                other => ConflictableTransactionError::Abort(other),
+            })
+        });
+        match result {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Abort(TxnError::Refused(e))) => Err(e),
+            Err(TransactionError::Abort(TxnError::Storage(e))) => {
+                Err(StoreError::Io(format!("{}: {e}", self.path.display())))
+            }
+            Err(TransactionError::Abort(TxnError::Conflict)) => {
+                Err(StoreError::Io("transaction conflict".into()))
+            }
+            Err(TransactionError::Storage(e)) => Err(self.storage(&e)),
+        }
+    }
+
+    fn side_path(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+}
+
 impl Backend for SledBackend {
     fn get(&self, tree: TreeId, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        self.tree(tree)
-            .get(key)
-            .map(|v| v.map(|v| v.to_vec()))
-            .map_err(|e| self.storage(&e))
+        self.with_tree(tree, |t| t.get(key).map(|v| v.map(|v| v.to_vec())))
     }
 
     fn scan(
@@ -179,13 +279,15 @@ impl Backend for SledBackend {
         prefix: &[u8],
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<(), StoreError> {
-        for item in self.tree(tree).scan_prefix(prefix) {
-            let (k, v) = item.map_err(|e| self.storage(&e))?;
-            if !visit(&k, &v) {
-                break;
+        self.with_tree(tree, |t| {
+            for item in t.scan_prefix(prefix) {
+                let (k, v) = item?;
+                if !visit(&k, &v) {
+                    break;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn scan_rev(
@@ -194,46 +296,211 @@ impl Backend for SledBackend {
         prefix: &[u8],
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<(), StoreError> {
-        for item in self.tree(tree).scan_prefix(prefix).rev() {
-            let (k, v) = item.map_err(|e| self.storage(&e))?;
-            if !visit(&k, &v) {
-                break;
+        self.with_tree(tree, |t| {
+            for item in t.scan_prefix(prefix).rev() {
+                let (k, v) = item?;
+                if !visit(&k, &v) {
+                    break;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
-    fn len(&self, tree: TreeId) -> Result<usize, StoreError> {
-        Ok(self.tree(tree).len())
+    fn scan_from(
+        &self,
+        tree: TreeId,
+        from: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError> {
+        self.with_tree(tree, |t| {
+            for item in t.range(from..) {
+                let (k, v) = item?;
+                if !visit(&k, &v) {
+                    break;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn scan_before(
+        &self,
+        tree: TreeId,
+        before: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError> {
+        self.with_tree(tree, |t| {
+            for item in t.range(..before).rev() {
+                let (k, v) = item?;
+                if !visit(&k, &v) {
+                    break;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn floor(&self, tree: TreeId, key: &[u8]) -> Result<Option<KeyValue>, StoreError> {
+        self.with_tree(tree, |t| {
+            t.range(..=key)
+                .next_back()
+                .transpose()
+                .map(|found| found.map(|(k, v)| (k.to_vec(), v.to_vec())))
+        })
+    }
+
+    fn is_empty(&self, tree: TreeId) -> Result<bool, StoreError> {
+        self.with_tree(tree, |t| t.first().map(|f| f.is_none()))
     }
 
     fn transact_dyn(
         &self,
         work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
     ) -> Result<(), StoreError> {
-        let result = self.trees.as_slice().transaction(|trees| {
-            work(&SledTxn { trees }).map_err(|e| match e {
-                TxnError::Conflict => ConflictableTransactionError::Conflict,
-                other => ConflictableTransactionError::Abort(other),
-            })
-        });
-        match result {
-            Ok(()) => {}
-            Err(TransactionError::Abort(TxnError::Refused(e))) => return Err(e),
-            Err(TransactionError::Abort(TxnError::Storage(e))) => {
-                return Err(StoreError::Io(format!("{}: {e}", self.path.display())));
-            }
-            Err(TransactionError::Abort(TxnError::Conflict)) => {
-                return Err(StoreError::Io("transaction conflict".into()));
-            }
-            Err(TransactionError::Storage(e)) => return Err(self.storage(&e)),
+        {
+            let trees = self.current.read().unwrap_or_else(PoisonError::into_inner);
+            self.run_transaction(&trees.handles, work)?;
         }
         // Durable before anyone is told "saved".
-        self.db.flush().map_err(|e| self.storage(&e))?;
-        Ok(())
+        self.flush()
     }
 
     fn location(&self) -> String {
         self.path.display().to_string()
+    }
+
+    fn opened_empty(&self) -> bool {
+        self.pristine
+    }
+
+    fn generation(&self) -> u64 {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .generation
+    }
+
+    fn stage(&self) -> Result<u64, StoreError> {
+        let next = self.generation() + 1;
+        for id in TreeId::ALL.iter().filter(|t| t.is_generational()) {
+            self.db
+                .drop_tree(id.physical_name(next))
+                .map_err(|e| self.storage(&e))?;
+        }
+        let handles = open_trees(&self.db, next).map_err(|e| self.storage(&e))?;
+        *self.staged.lock().unwrap_or_else(PoisonError::into_inner) = Some(Staged {
+            trees: Trees {
+                generation: next,
+                handles,
+            },
+            unflushed: 0,
+        });
+        Ok(next)
+    }
+
+    fn stage_insert(&self, tree: TreeId, items: &[KeyValue]) -> Result<(), StoreError> {
+        let mut staged = self.staged.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(staged) = staged.as_mut() else {
+            return Err(StoreError::Io("no generation is being staged".into()));
+        };
+        let mut batch = sled::Batch::default();
+        for (k, v) in items {
+            batch.insert(k.as_slice(), v.as_slice());
+            staged.unflushed += k.len() + v.len();
+        }
+        staged.trees.handles[tree as usize]
+            .apply_batch(batch)
+            .map_err(|e| self.storage(&e))?;
+        if staged.unflushed >= STAGE_FLUSH_BYTES {
+            staged.unflushed = 0;
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn switch(&self, work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>) -> Result<(), StoreError> {
+        let Some(staged) = self
+            .staged
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        else {
+            return Err(StoreError::Io("no generation is being staged".into()));
+        };
+        // The staged trees are on disk before the switch that makes them current.
+        self.flush()?;
+        let next = staged.trees.generation;
+        let old = {
+            let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+            let mut handles = staged.trees.handles.clone();
+            for id in TreeId::ALL.iter().filter(|t| !t.is_generational()) {
+                handles[*id as usize] = current.handles[*id as usize].clone();
+            }
+            self.run_transaction(&handles, &|txn| {
+                work(txn)?;
+                txn.insert(TreeId::Meta, KEY_GENERATION, &next.to_be_bytes())
+            })?;
+            self.flush()?;
+            std::mem::replace(
+                &mut *current,
+                Trees {
+                    generation: next,
+                    handles,
+                },
+            )
+        };
+        for id in TreeId::ALL.iter().filter(|t| t.is_generational()) {
+            self.db
+                .drop_tree(id.physical_name(old.generation))
+                .map_err(|e| self.storage(&e))?;
+        }
+        self.flush()
+    }
+
+    fn discard_staged(&self) -> Result<(), StoreError> {
+        let staged = self
+            .staged
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(staged) = staged {
+            for id in TreeId::ALL.iter().filter(|t| t.is_generational()) {
+                self.db
+                    .drop_tree(id.physical_name(staged.trees.generation))
+                    .map_err(|e| self.storage(&e))?;
+            }
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn read_side(&self, name: &str) -> Option<std::io::Result<Box<dyn std::io::Read + '_>>> {
+        match std::fs::File::open(self.side_path(name)) {
+            Ok(file) => Some(Ok(Box::new(std::io::BufReader::with_capacity(
+                1 << 20,
+                file,
+            )))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    fn write_side(
+        &self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), StoreError> {
+        let path = self.side_path(name);
+        crate::atomic_file::write_with(&path, write)
+            .map_err(|e| StoreError::Io(format!("{}: {e}", path.display())))
+    }
+
+    fn remove_side(&self, name: &str) -> Result<(), StoreError> {
+        match std::fs::remove_file(self.side_path(name)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StoreError::Io(format!("{name}: {e}"))),
+        }
     }
 }

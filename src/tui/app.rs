@@ -22,13 +22,13 @@ use super::panes::methods::MethodsPane;
 use super::panes::signin::SigninPane;
 use super::panes::troubleshoot::TroubleshootPane;
 pub use super::profile::Profile;
-use super::search::{Searcher, WorkerMsg};
 use super::theme::Theme;
 use super::widgets::dialog::{Confirm, Picker, ReasonPrompt};
 use super::widgets::phone_field::{FieldMode, PhoneField};
 use super::widgets::text_input::TextInput;
 use super::widgets::toast::{Toast, ToastKind};
-use crate::domain::search::Filter;
+use super::worker::{Worker, WorkerMsg};
+use crate::domain::search::{Filter, Hits};
 use crate::domain::{DefaultMethod, Operator, PhoneType, Policy, Tenant};
 use crate::sim::VirtualClock;
 use crate::store::{Directory, StoreError};
@@ -88,6 +88,8 @@ pub struct Startup {
     pub clock: Arc<VirtualClock>,
     /// Seeds the Sign-in pane's sessions (tests); `None` draws codes from the OS.
     pub sim_seed: Option<u64>,
+    /// The operator's region (`PHONEDESK_REGION`), for numbers read out in national form.
+    pub region: Option<crate::domain::Region>,
 }
 
 pub struct App {
@@ -97,9 +99,11 @@ pub struct App {
     /// The tenant policy, read once: it changes only by import, which needs a restart.
     pub policy: Policy,
     pub location: String,
+    /// The operator's region, for numbers read out in national form.
+    pub region: Option<crate::domain::Region>,
     pub keymap: Keymap,
     pub theme: Theme,
-    pub searcher: Searcher,
+    pub worker: Worker,
     pub pane: PaneId,
     pub lookup: LookupPane,
     pub methods: MethodsPane,
@@ -130,7 +134,7 @@ impl App {
         let tenant = store.tenant()?;
         let policy = store.policy()?;
         let location = store.location();
-        let searcher = Searcher::start(Arc::clone(&store), worker);
+        let worker = Worker::start(Arc::clone(&store), worker);
         let toast = startup.keymap_problem.map(|why| {
             Toast::new(
                 ToastKind::Error,
@@ -144,9 +148,10 @@ impl App {
             tenant,
             policy,
             location,
+            region: startup.region,
             keymap: startup.keymap,
             theme: startup.theme,
-            searcher,
+            worker,
             pane: PaneId::Lookup,
             lookup: LookupPane::new(),
             methods: MethodsPane::default(),
@@ -207,10 +212,11 @@ impl App {
 
     pub fn on_worker(&mut self, msg: WorkerMsg) {
         match msg {
-            WorkerMsg::IndexReady { users, took } => {
+            WorkerMsg::IndexReady { users, took, .. } => {
                 self.lookup.status = IndexStatus::Ready { users, took };
                 self.run_query();
             }
+            WorkerMsg::IndexChanged => self.rerun_query(),
             WorkerMsg::IndexFailed(why) => self.lookup.status = IndexStatus::Failed(why),
             WorkerMsg::Profile { generation, loaded } => {
                 if generation != self.profile_pending {
@@ -243,16 +249,34 @@ impl App {
         if !matches!(self.lookup.status, IndexStatus::Ready { .. }) {
             return;
         }
-        let query = self.lookup.query();
-        let previous = self.lookup.hits.clone().filter(|h| query.refines(&h.query));
-        self.lookup.pending = self.searcher.submit(query, previous);
+        self.lookup.pending = self.worker.submit(self.query());
         self.lookup.selected = 0;
+    }
+
+    /// Runs the query again after the index changed, keeping the selection where it was.
+    fn rerun_query(&mut self) {
+        if matches!(self.lookup.status, IndexStatus::Ready { .. }) {
+            self.lookup.pending = self.worker.submit(self.query());
+        }
+    }
+
+    /// The search box's query, with the operator's region for numbers read in national form.
+    fn query(&self) -> crate::domain::search::Query {
+        let mut query = self.lookup.query();
+        query.region = self.region;
+        query
+    }
+
+    /// Tells the worker that users changed (an edit, a simulation, a fix): it catches the index
+    /// up from the change log and the query runs again.
+    pub(super) fn users_changed(&mut self) {
+        self.worker.catch_up();
     }
 
     fn selected_upn(&self) -> Option<String> {
         let hits = self.lookup.hits.as_ref()?;
-        let row = *hits.rows.get(self.lookup.selected)?;
-        self.searcher.index().entry(row).map(|e| e.upn.to_string())
+        let row = hits.rows.get(self.lookup.selected)?;
+        self.worker.index().get().map(|index| index.upn(row.entry))
     }
 
     /// Asks the worker for the profile of the selected row when the selection changed; the key
@@ -260,7 +284,7 @@ impl App {
     fn load_selected(&mut self) {
         let Some(upn) = self.selected_upn() else {
             self.profile = None;
-            self.profile_pending = self.searcher.supersede_profile();
+            self.profile_pending = self.worker.supersede_profile();
             self.profile_answered = self.profile_pending;
             return;
         };
@@ -271,14 +295,14 @@ impl App {
         if shown && self.profile_answered == self.profile_pending {
             return;
         }
-        self.profile_pending = self.searcher.load_profile(&upn);
+        self.profile_pending = self.worker.load_profile(&upn);
     }
 
     /// Loads a profile on this thread: after an edit or a reveal, when the screen must show the
     /// result before the next frame. Selection changes load on the worker instead.
     fn load_profile(&mut self, upn: &str, revealed: bool) -> Option<Profile> {
         // A load here supersedes one still on its way from the worker.
-        self.profile_pending = self.searcher.supersede_profile();
+        self.profile_pending = self.worker.supersede_profile();
         self.profile_answered = self.profile_pending;
         match Profile::load(self.store.as_ref(), upn, revealed) {
             Ok(profile) => Some(profile),
@@ -343,6 +367,7 @@ impl App {
             IndexStatus::Failed(_) => true,
             IndexStatus::Ready { .. } => {
                 self.lookup.answered == self.lookup.pending
+                    && self.lookup.hits.as_ref().is_none_or(Hits::is_complete)
                     && self.profile_answered == self.profile_pending
             }
         }

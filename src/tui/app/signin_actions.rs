@@ -155,7 +155,7 @@ impl App {
         if ended && let Some(upn) = self.profile_upn() {
             let revealed = self.profile.as_ref().is_some_and(|p| p.revealed);
             self.profile = self.load_profile(&upn, revealed);
-            self.searcher.refresh(self.store.as_ref(), &[upn]);
+            self.users_changed();
         }
         self.dirty = true;
     }

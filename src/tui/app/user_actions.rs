@@ -3,10 +3,9 @@
 
 use super::{App, Modal};
 use crate::domain::rules;
-use crate::domain::{DefaultMethod, Edit, PhoneMethod, PhoneNumber, PhoneType, User};
+use crate::domain::{DefaultMethod, Edit, PhoneMethod, PhoneType};
 use crate::store::StoreError;
 use crate::tui::keymap::Command;
-use crate::tui::panes::lookup::IndexStatus;
 use crate::tui::widgets::dialog::{
     Confirm, OnYes, PendingEdit, Picker, REASON_MAX_CHARS, ReasonPrompt,
 };
@@ -291,11 +290,6 @@ impl App {
 
     /// Performs a confirmed edit through the store, then refreshes what shows the user.
     pub(super) fn apply(&mut self, pending: &PendingEdit) {
-        let before_mobile = self
-            .profile
-            .as_ref()
-            .and_then(|p| p.user.method(PhoneType::Mobile))
-            .map(|m| m.phone_number.clone());
         match self.store.edit(&self.operator, &pending.upn, &pending.edit) {
             Ok(applied) => {
                 let mut text = format!("saved: {} for {}", pending.done, pending.upn);
@@ -304,7 +298,7 @@ impl App {
                 }
                 let revealed = self.profile.as_ref().is_some_and(|p| p.revealed);
                 self.profile = self.load_profile(&pending.upn, revealed);
-                self.refresh_index(&applied.user, before_mobile.as_ref());
+                self.users_changed();
                 self.toast(ToastKind::Success, text);
             }
             Err(StoreError::Io(e)) => {
@@ -320,29 +314,6 @@ impl App {
                 };
                 self.toast(ToastKind::Error, text);
             }
-        }
-    }
-
-    /// Rebuilds the search entries an edit may have changed (the user, and whoever shares their
-    /// old or new mobile number), then reruns the query so rows match the index.
-    pub(super) fn refresh_index(&mut self, user: &User, before_mobile: Option<&PhoneNumber>) {
-        let mut upns = vec![user.upn().to_string()];
-        let numbers = before_mobile
-            .into_iter()
-            .chain(user.method(PhoneType::Mobile).map(|m| &m.phone_number));
-        for number in numbers {
-            if let Ok(claims) = self.store.claims_on(number) {
-                upns.extend(claims.into_iter().map(|c| c.upn_key));
-            }
-        }
-        self.searcher.refresh(self.store.as_ref(), &upns);
-        if matches!(self.lookup.status, IndexStatus::Ready { .. }) {
-            let selected = self.lookup.selected;
-            self.lookup.pending = self.searcher.invalidate();
-            self.lookup.answered = self.lookup.pending;
-            self.lookup.hits = Some(self.searcher.search_now(&self.lookup.query()));
-            self.lookup.selected = selected;
-            self.lookup.clamp();
         }
     }
 }

@@ -71,6 +71,17 @@ impl LookupPane {
         self.hits.as_ref().map_or(0, |h| h.rows.len())
     }
 
+    /// The count shown in the results title: exact, or "200+" while the rest is counted.
+    pub fn count_label(&self) -> Option<String> {
+        let hits = self.hits.as_ref()?;
+        let n = thousands(hits.total.count());
+        Some(if hits.is_complete() {
+            n
+        } else {
+            format!("{n}+")
+        })
+    }
+
     /// Moves the selection by `delta` rows, clamped to the list.
     pub fn move_by(&mut self, delta: isize) {
         let count = self.row_count();
@@ -91,6 +102,19 @@ impl Default for LookupPane {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The commands the footer lists for this pane.
@@ -187,10 +211,14 @@ fn render_results(app: &App, area: Rect, buf: &mut Buffer) {
     let title = match (&pane.status, &pane.hits) {
         (IndexStatus::Loading, _) => " Results · loading the directory… ".to_owned(),
         (IndexStatus::Failed(_), _) => " Results · search unavailable ".to_owned(),
-        (IndexStatus::Ready { users, .. }, Some(hits)) => {
-            format!(" Results · {} of {users} ", hits.rows.len())
+        (IndexStatus::Ready { users, .. }, Some(_)) => format!(
+            " Results · {} of {} ",
+            pane.count_label().unwrap_or_default(),
+            thousands(*users)
+        ),
+        (IndexStatus::Ready { users, .. }, None) => {
+            format!(" Results · {} users ", thousands(*users))
         }
-        (IndexStatus::Ready { users, .. }, None) => format!(" Results · {users} users "),
     };
     let block = theme.panel(title, focused);
     let inner = block.inner(area);
@@ -213,7 +241,10 @@ fn render_results(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let height = usize::from(inner.height);
     let offset = pane.selected.saturating_sub(height.saturating_sub(1));
-    let index = app.searcher.index();
+    let guard = app.worker.index();
+    let Some(index) = guard.get() else {
+        return;
+    };
     let width = usize::from(inner.width).saturating_sub(2);
     let number_w = 14;
     // The state column only when the name keeps at least 18 columns.
@@ -221,7 +252,7 @@ fn render_results(app: &App, area: Rect, buf: &mut Buffer) {
     let state_w = if with_state { STATE_W } else { 0 };
     let name_w = width.saturating_sub(number_w + state_w + 2).max(4);
     for (line, row) in hits.rows.iter().skip(offset).take(height).enumerate() {
-        let Some(entry) = index.entry(*row) else {
+        let Some(entry) = index.entry_at(row.entry, hits.at) else {
             continue;
         };
         let selected = offset + line == pane.selected;

@@ -1,0 +1,313 @@
+//! The UI's worker thread: everything that reads the directory in bulk, off the key path.
+//!
+//! It loads the saved search index (or rebuilds it), answers queries, loads profiles and brings
+//! the index up to date after an edit. Each query and each profile carries a generation number;
+//! a newer keystroke bumps the generation, the worker skips queued jobs that are already stale
+//! and abandons a scan in progress, and the UI drops any answer that is not for the latest
+//! generation. A query is answered twice when it matches many users: first the top screenful
+//! (so a first character typed into an empty box costs a screenful of work), then the complete
+//! ranked list with its exact count. Typing never waits for a search.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::domain::search::{FIRST_SCREEN, Hits, Query, SearchIndex};
+use crate::store::local_index::Origin;
+use crate::store::{Directory, LocalIndex};
+use crate::tui::profile::Profile;
+
+/// What the worker reports back to the UI loop.
+#[derive(Debug)]
+pub enum WorkerMsg {
+    IndexReady {
+        users: usize,
+        took: Duration,
+        /// Why the saved index could not be used, when it was rebuilt.
+        rebuilt: Option<String>,
+    },
+    IndexFailed(String),
+    /// Results for a query: the first screenful, then (when more match) the complete list.
+    Results {
+        generation: u64,
+        hits: Hits,
+    },
+    Profile {
+        generation: u64,
+        loaded: Result<Box<Profile>, String>,
+    },
+    /// The index caught up with edits; the query should run again.
+    IndexChanged,
+}
+
+enum Job {
+    Build,
+    Search { generation: u64, query: Query },
+    Profile { generation: u64, upn: String },
+    CatchUp,
+}
+
+/// The jobs waiting when the worker wakes, reduced to what still matters.
+#[derive(Default)]
+struct Pending {
+    build: bool,
+    catch_up: bool,
+    search: Option<(u64, Query)>,
+    profile: Option<(u64, String)>,
+}
+
+impl Pending {
+    fn add(&mut self, job: Job) {
+        match job {
+            Job::Build => self.build = true,
+            Job::CatchUp => self.catch_up = true,
+            Job::Search { generation, query } => self.search = Some((generation, query)),
+            Job::Profile { generation, upn } => self.profile = Some((generation, upn)),
+        }
+    }
+}
+
+/// The index as the worker and the UI share it: `None` until loaded.
+type Shared = Arc<RwLock<Option<LocalIndex>>>;
+
+/// The UI's handle on the worker and the shared index.
+pub struct Worker {
+    index: Shared,
+    latest: Arc<AtomicU64>,
+    jobs: Option<Sender<Job>>,
+    /// Set when the UI goes away, so a long index build stops instead of finishing for nobody.
+    closed: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    /// Generations of profile loads; only the newest is answered.
+    profiles: Arc<AtomicU64>,
+}
+
+impl Drop for Worker {
+    /// Stops the worker and waits for it, so the directory it holds is released when the UI is
+    /// gone (a reopened database must not find itself still "in use").
+    fn drop(&mut self) {
+        self.closed.store(true, Ordering::SeqCst);
+        self.jobs = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// What the worker thread shares with the UI.
+struct Context {
+    store: Arc<dyn Directory>,
+    index: Shared,
+    latest: Arc<AtomicU64>,
+    closed: Arc<AtomicBool>,
+    profiles: Arc<AtomicU64>,
+    out: UnboundedSender<WorkerMsg>,
+}
+
+impl Worker {
+    /// Starts the worker and asks it to load the index from `store`.
+    pub fn start(store: Arc<dyn Directory>, out: UnboundedSender<WorkerMsg>) -> Self {
+        let index: Shared = Arc::new(RwLock::new(None));
+        let latest = Arc::new(AtomicU64::new(0));
+        let closed = Arc::new(AtomicBool::new(false));
+        let profiles = Arc::new(AtomicU64::new(0));
+        let (jobs, rx) = channel();
+        let failure = out.clone();
+        let cx = Context {
+            store,
+            index: Arc::clone(&index),
+            latest: Arc::clone(&latest),
+            closed: Arc::clone(&closed),
+            profiles: Arc::clone(&profiles),
+            out,
+        };
+        let spawned = std::thread::Builder::new()
+            .name("phonedesk-worker".into())
+            .spawn(move || work(&rx, &cx));
+        let thread = match spawned {
+            Ok(handle) => Some(handle),
+            Err(e) => {
+                // Without the worker there is no search; say so rather than show "loading"
+                // forever.
+                let _ = failure.send(WorkerMsg::IndexFailed(format!(
+                    "cannot start the search thread: {e}"
+                )));
+                None
+            }
+        };
+        let _ = jobs.send(Job::Build);
+        Self {
+            index,
+            latest,
+            jobs: Some(jobs),
+            closed,
+            thread,
+            profiles,
+        }
+    }
+
+    fn send(&self, job: Job) {
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(job);
+        }
+    }
+
+    /// Queues `query`; returns its generation. Older queries become stale at once.
+    pub fn submit(&self, query: Query) -> u64 {
+        let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
+        self.send(Job::Search { generation, query });
+        generation
+    }
+
+    /// Asks for `upn`'s profile; returns its generation. An older request becomes stale.
+    pub fn load_profile(&self, upn: &str) -> u64 {
+        let generation = self.supersede_profile();
+        self.send(Job::Profile {
+            generation,
+            upn: upn.to_owned(),
+        });
+        generation
+    }
+
+    /// Makes every requested profile stale (the UI loaded one itself, or cleared it).
+    pub fn supersede_profile(&self) -> u64 {
+        self.profiles.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Asks the worker to bring the index up to date with the change log (after an edit or a
+    /// simulation changed users); it answers `IndexChanged`.
+    pub fn catch_up(&self) {
+        self.send(Job::CatchUp);
+    }
+
+    /// Read access to the index, for drawing the visible rows. `None` until it is loaded.
+    pub fn index(&self) -> IndexGuard<'_> {
+        IndexGuard(self.index.read().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// A read lock on the shared index.
+pub struct IndexGuard<'a>(RwLockReadGuard<'a, Option<LocalIndex>>);
+
+impl IndexGuard<'_> {
+    pub fn get(&self) -> Option<&SearchIndex> {
+        self.0.as_ref().map(|l| &l.index)
+    }
+}
+
+fn work(jobs: &Receiver<Job>, cx: &Context) {
+    while let Ok(job) = jobs.recv() {
+        let mut pending = Pending::default();
+        pending.add(job);
+        while let Ok(next) = jobs.try_recv() {
+            pending.add(next);
+        }
+        if pending.build {
+            build(cx);
+        }
+        if pending.catch_up {
+            catch_up(cx);
+        }
+        if let Some((generation, query)) = pending.search {
+            search(cx, generation, &query);
+        }
+        if let Some((generation, upn)) = pending.profile
+            && cx.profiles.load(Ordering::SeqCst) == generation
+        {
+            let loaded = Profile::load(cx.store.as_ref(), &upn, false)
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            let _ = cx.out.send(WorkerMsg::Profile { generation, loaded });
+        }
+    }
+}
+
+fn search(cx: &Context, generation: u64, query: &Query) {
+    let stale = || cx.latest.load(Ordering::SeqCst) != generation;
+    if stale() {
+        return;
+    }
+    let guard = cx.index.read().unwrap_or_else(PoisonError::into_inner);
+    let Some(local) = guard.as_ref() else {
+        return;
+    };
+    let now = cx.store.now();
+    let Some(first) = local.index.search(query, now, Some(FIRST_SCREEN), &stale) else {
+        return;
+    };
+    let complete = first.is_complete();
+    let _ = cx.out.send(WorkerMsg::Results {
+        generation,
+        hits: first,
+    });
+    if !complete && let Some(all) = local.index.search(query, now, None, &stale) {
+        let _ = cx.out.send(WorkerMsg::Results {
+            generation,
+            hits: all,
+        });
+    }
+}
+
+fn build(cx: &Context) {
+    let started = Instant::now();
+    let closed = || cx.closed.load(Ordering::Relaxed);
+    match LocalIndex::load(cx.store.as_ref(), &closed) {
+        Ok(Some(loaded)) => {
+            let users = loaded.index.len();
+            let rebuilt = match &loaded.origin {
+                Origin::Rebuilt { why } => Some(why.clone()),
+                Origin::Saved { .. } => None,
+            };
+            let save = loaded.worth_saving();
+            *cx.index.write().unwrap_or_else(PoisonError::into_inner) = Some(loaded);
+            let _ = cx.out.send(WorkerMsg::IndexReady {
+                users,
+                took: started.elapsed(),
+                rebuilt,
+            });
+            if save {
+                save_in_background(cx);
+            }
+        }
+        Ok(None) => {}
+        Err(e) => {
+            let _ = cx.out.send(WorkerMsg::IndexFailed(e.to_string()));
+        }
+    }
+}
+
+/// Saves the index on a thread of its own (a million users take a fraction of a second to
+/// write), so queries are answered meanwhile. A database that cannot be written just keeps the
+/// index in memory.
+fn save_in_background(cx: &Context) {
+    let index = Arc::clone(&cx.index);
+    let store = Arc::clone(&cx.store);
+    let _ = std::thread::Builder::new()
+        .name("phonedesk-index-save".into())
+        .spawn(move || {
+            let guard = index.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(local) = guard.as_ref() {
+                let _ = local.save(store.as_ref());
+            }
+        });
+}
+
+fn catch_up(cx: &Context) {
+    let mut guard = cx.index.write().unwrap_or_else(PoisonError::into_inner);
+    let Some(local) = guard.as_mut() else {
+        return;
+    };
+    match local.catch_up(cx.store.as_ref()) {
+        Ok(0) => {}
+        Ok(_) => {
+            let _ = cx.out.send(WorkerMsg::IndexChanged);
+        }
+        Err(e) => {
+            let _ = cx.out.send(WorkerMsg::IndexFailed(e.to_string()));
+        }
+    }
+}
