@@ -620,12 +620,12 @@ fn dispatch(
     }
 }
 
-/// Opens the sled database the flags and environment name.
+/// Opens the sled database that the flags and the environment name.
 pub fn open_store(db: Option<PathBuf>) -> Result<store::Store<store::SledBackend>, Failure> {
     open_store_with(db, Arc::new(SystemClock))
 }
 
-/// Opens the sled database the flags and environment name, stamping with `clock`.
+/// Opens the sled database that the flags and the environment name, stamping with `clock`.
 pub fn open_store_with(
     db: Option<PathBuf>,
     clock: Arc<dyn Clock>,
@@ -638,7 +638,10 @@ pub fn open_store_with(
         std::fs::create_dir_all(parent)
             .map_err(|e| Failure::refused(format!("cannot create {}: {e}", parent.display())))?;
     }
-    Ok(store::open_sled(&path, clock)?)
+    // An upgrade of an older database says so before it starts: it may take a while.
+    Ok(store::open_sled_with(&path, clock, &|notice| {
+        eprintln!("note: {notice}");
+    })?)
 }
 
 /// Opens the database, seeds it on first run, and hands over to the terminal UI.

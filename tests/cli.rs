@@ -681,7 +681,10 @@ fn the_database_path_comes_from_the_environment_when_no_flag_is_given() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(db.join("conf").exists() || db.join("db").exists());
+    assert!(
+        db.join("CURRENT").exists(),
+        "the database was not created at $PHONEDESK_DB"
+    );
 }
 
 #[test]

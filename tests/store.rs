@@ -278,8 +278,10 @@ fn a_corrupt_database_is_reported_not_panicked() {
     let garbage: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    std::fs::write(path.join("conf"), &garbage).unwrap();
-    std::fs::write(path.join("db"), &garbage).unwrap();
+    let current = std::fs::read_to_string(path.join("CURRENT")).unwrap();
+    let live = path.join(format!("sled.{}", current.trim()));
+    std::fs::write(live.join("conf"), &garbage).unwrap();
+    std::fs::write(live.join("db"), &garbage).unwrap();
     let result = phonedesk::panic_guard::quietly(|| store::open_sled(&path, clock()).map(drop));
     match result {
         Ok(Err(StoreError::Corrupt { .. })) => {}
@@ -420,4 +422,101 @@ fn every_tree_has_a_stable_name() {
             "TreeId::ALL must list trees in declaration order"
         );
     }
+}
+
+/// A database written by schema 1 (one JSON record per user, sled's files directly in the
+/// directory) upgrades on open without losing a user, a claim or the audit trail.
+#[test]
+fn a_schema_1_database_upgrades_on_open_without_losing_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    let demo = phonedesk::demo::snapshot(Timestamp::from_secs(1_795_857_061)).unwrap();
+    {
+        let db = sled::open(&path).unwrap();
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert("schema_version", &1u64.to_be_bytes()).unwrap();
+        meta.insert("app", "phonedesk").unwrap();
+        meta.insert("tenant", serde_json::to_vec(&demo.tenant).unwrap())
+            .unwrap();
+        meta.insert("policy", serde_json::to_vec(&demo.policy).unwrap())
+            .unwrap();
+        meta.insert("audit_seq", &1u64.to_be_bytes()).unwrap();
+        db.open_tree("audit")
+            .unwrap()
+            .insert(1u64.to_be_bytes(), br#"{"seq":1,"at":"2026-11-01T00:00:00Z","operator":"old","role":"auth-admin","action":"directory.import","target":null,"slot":null,"before":null,"after":"29 users","reason":null}"#.to_vec())
+            .unwrap();
+        let users = db.open_tree("users").unwrap();
+        for u in &demo.users {
+            users
+                .insert(u.upn().key(), serde_json::to_vec(u).unwrap())
+                .unwrap();
+        }
+        db.flush().unwrap();
+    }
+    let notices = std::sync::Mutex::new(Vec::new());
+    let store = store::open_sled_with(&path, clock(), &|n| {
+        notices.lock().unwrap().push(n.to_owned());
+    })
+    .unwrap();
+    assert!(notices.lock().unwrap()[0].contains("upgrading"));
+    assert_eq!(store.user_count().unwrap(), demo.users.len());
+    assert_eq!(
+        store.user(PRIYA).unwrap(),
+        *demo
+            .users
+            .iter()
+            .find(|u| u.upn().as_str() == PRIYA)
+            .unwrap()
+    );
+    let trail = store.audit(None, 10).unwrap();
+    assert!(
+        trail.iter().any(|e| e.operator == "old"),
+        "the old audit trail is kept"
+    );
+    assert!(trail.iter().any(|e| e.action == "directory.upgrade"));
+    claims_match_users(&store);
+    drop(store);
+    // Reopening finds the upgraded database: no second upgrade, the old files are gone.
+    let notices = std::sync::Mutex::new(Vec::new());
+    let again = store::open_sled_with(&path, clock(), &|n| {
+        notices.lock().unwrap().push(n.to_owned());
+    })
+    .unwrap();
+    assert!(notices.lock().unwrap().is_empty());
+    assert_eq!(again.user_count().unwrap(), demo.users.len());
+    assert!(!path.join("conf").exists() && path.join("CURRENT").exists());
+}
+
+/// A refused import (a user the store cannot take) leaves the directory exactly as it was, in
+/// sled and in memory alike.
+#[test]
+fn a_refused_import_leaves_the_directory_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let sled_store = seeded_sled(&dir.path().join("db"));
+    let memory = seeded_memory();
+    for store in [&sled_store as &dyn Directory, &memory] {
+        let before = store.export().unwrap();
+        let generation = store.generation();
+        let mut twice = before.clone();
+        twice.users.push(twice.users[0].clone());
+        assert!(matches!(
+            store.import(&operator(), &twice, true),
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(store.export().unwrap(), before);
+        assert_eq!(store.generation(), generation);
+    }
+}
+
+/// The user count is a counter kept with the import, and an import replaces every user.
+#[test]
+fn the_user_count_follows_imports_without_scanning() {
+    let store = seeded_memory();
+    let mut snapshot = store.export().unwrap();
+    assert_eq!(store.user_count().unwrap(), snapshot.users.len());
+    snapshot.users.truncate(5);
+    let summary = store.import(&operator(), &snapshot, true).unwrap();
+    assert_eq!(summary.users, 5);
+    assert_eq!(store.user_count().unwrap(), 5);
+    assert!(store.user(PRIYA).is_err() || snapshot.users.iter().any(|u| u.upn().as_str() == PRIYA));
 }

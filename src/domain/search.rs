@@ -13,6 +13,8 @@ mod fuzzy;
 mod index;
 mod near;
 mod persist;
+#[cfg(test)]
+mod tests;
 mod words;
 
 pub use build::{EntryParts, IndexBuilder, parts_for, parts_with_claims};

@@ -84,21 +84,6 @@ impl TreeId {
                 | Self::Changes
         )
     }
-
-    /// The tree's name on disk in `generation`: `g3.users`, or `audit` for the global trees.
-    /// Generation 0 is a database from before generations, whose trees have plain names.
-    pub fn physical_name(self, generation: u64) -> String {
-        if self.is_generational() && generation > 0 {
-            format!("g{generation}.{}", self.name())
-        } else {
-            self.name().to_owned()
-        }
-    }
-}
-
-/// The generation a name on disk belongs to, for `gN.tree` names.
-pub fn generation_of(physical: &str) -> Option<u64> {
-    physical.strip_prefix('g')?.split_once('.')?.0.parse().ok()
 }
 
 /// One stored entry: key and value.

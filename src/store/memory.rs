@@ -22,7 +22,17 @@ struct State {
 
 impl State {
     fn tree(&self, id: TreeId) -> Option<&Tree> {
-        self.trees.get(&id.physical_name(self.generation))
+        self.trees.get(&physical_name(id, self.generation))
+    }
+}
+
+/// Generations live side by side here, as trees named `g3.users`; the global trees keep their
+/// plain names.
+fn physical_name(id: TreeId, generation: u64) -> String {
+    if id.is_generational() {
+        format!("g{generation}.{}", id.name())
+    } else {
+        id.name().to_owned()
     }
 }
 
@@ -53,7 +63,7 @@ struct Staged<'a> {
 
 impl Staged<'_> {
     fn key(&self, tree: TreeId, key: &[u8]) -> PhysicalKey {
-        (tree.physical_name(self.generation), key.to_vec())
+        (physical_name(tree, self.generation), key.to_vec())
     }
 }
 
@@ -125,7 +135,7 @@ fn prefixed<'a>(tree: Option<&'a Tree>, prefix: &'a [u8]) -> Vec<(&'a Vec<u8>, &
 
 fn drop_generation(state: &mut State, generation: u64) {
     for id in TreeId::ALL.iter().filter(|t| t.is_generational()) {
-        state.trees.remove(&id.physical_name(generation));
+        state.trees.remove(&physical_name(*id, generation));
     }
 }
 
@@ -246,7 +256,7 @@ impl Backend for MemoryBackend {
         let Some(next) = state.staged else {
             return Err(StoreError::Io("no generation is being staged".into()));
         };
-        let tree = state.trees.entry(tree.physical_name(next)).or_default();
+        let tree = state.trees.entry(physical_name(tree, next)).or_default();
         for (k, v) in items {
             tree.insert(k.clone(), v.clone());
         }

@@ -1,5 +1,17 @@
-//! The sled backend: one sled database, one tree per [`TreeId`] (per generation for the
-//! generational ones), every transaction flushed to disk before it is reported as done.
+//! The sled backend: every transaction flushed to disk before it is reported as done, and each
+//! generation of the directory in a sled database of its own.
+//!
+//! `--db PATH` is a directory holding `CURRENT` (the number of the live generation) and
+//! `sled.N/`, the sled database of generation N, beside side files such as the search index. An
+//! import builds `sled.N+1/` while `sled.N/` stays live, copies the audit trail and the sign-in log
+//! over, and switches by replacing `CURRENT` in one atomic rename; the old directory is deleted
+//! after. So a refused, failed or killed import leaves the previous directory exactly as it was,
+//! and the live database never carries the dead space of the tenant it replaced: sled zeroes every
+//! free segment on each open, which made a million-user database that had been imported over take
+//! most of a second to open.
+//!
+//! A database from before generations (sled's files directly in `PATH`) is generation 0; its first
+//! upgrade moves it into `sled.1/`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError, RwLock};
@@ -11,8 +23,7 @@ use sled::transaction::{
 use sled::{Transactional, Tree};
 
 use super::StoreError;
-use super::backend::{Backend, KEY_GENERATION, KeyValue, TreeId, Txn, TxnError, generation_of};
-use super::schema::decode_u64;
+use super::backend::{Backend, KEY_GENERATION, KeyValue, TreeId, Txn, TxnError};
 
 /// Pinned so that reopening never meets a different configuration (sled refuses that) and so a
 /// million-user tenant does not take sled's default 1 GiB page cache.
@@ -21,71 +32,106 @@ const SEGMENT_SIZE: usize = 512 * 1024;
 /// While an import stages a generation, sled is flushed after about this many bytes, so its
 /// in-memory log stays bounded however large the tenant is.
 const STAGE_FLUSH_BYTES: usize = 16 * 1024 * 1024;
+/// The file naming the live generation.
+const CURRENT: &str = "CURRENT";
+/// What sled keeps in its directory: a generation-0 database has these directly in `PATH`.
+const SLED_FILES: [&str; 3] = ["conf", "db", "blobs"];
 
-/// The trees of one generation, indexed by `TreeId as usize`.
-struct Trees {
-    generation: u64,
-    handles: Vec<Tree>,
+/// One sled database and its trees, indexed by `TreeId as usize`.
+struct Generation {
+    number: u64,
+    dir: PathBuf,
+    db: sled::Db,
+    trees: Vec<Tree>,
+}
+
+impl Generation {
+    fn open(number: u64, dir: &Path) -> Result<Self, StoreError> {
+        Self::open_inspecting(number, dir, |_| ()).map(|(g, ())| g)
+    }
+
+    /// Opens generation `number` in `dir`, letting `inspect` look at the database before any
+    /// tree of ours is created in it.
+    fn open_inspecting<T>(
+        number: u64,
+        dir: &Path,
+        inspect: impl FnOnce(&sled::Db) -> T,
+    ) -> Result<(Self, T), StoreError> {
+        let db = open_waiting_for_lock(dir)?;
+        let seen = inspect(&db);
+        let trees = TreeId::ALL
+            .iter()
+            .map(|id| db.open_tree(id.name()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| open_error(dir, &e))?;
+        Ok((
+            Self {
+                number,
+                dir: dir.to_path_buf(),
+                db,
+                trees,
+            },
+            seen,
+        ))
+    }
+
+    fn tree(&self, id: TreeId) -> &Tree {
+        // `open` opens every TreeId in declaration order, so the index always exists.
+        &self.trees[id as usize]
+    }
 }
 
 pub struct SledBackend {
-    db: sled::Db,
-    current: RwLock<Trees>,
-    staged: Mutex<Option<Staged>>,
-    path: PathBuf,
+    root: PathBuf,
+    live: RwLock<Generation>,
+    staged: Mutex<Option<(Generation, usize)>>,
     pristine: bool,
 }
 
-struct Staged {
-    trees: Trees,
-    unflushed: usize,
+fn generation_dir(root: &Path, number: u64) -> PathBuf {
+    root.join(format!("sled.{number}"))
 }
 
 impl SledBackend {
-    /// Opens (or creates) the database at `path`. Every failure becomes a [`StoreError`] that
+    /// Opens (or creates) the database at `root`. Every failure becomes a [`StoreError`] that
     /// names the path; sled panics on some corrupt files, and that is caught here too.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        refuse_foreign_path(path)?;
-        let config = sled::Config::new()
-            .path(path)
-            .cache_capacity(CACHE_CAPACITY)
-            .segment_size(SEGMENT_SIZE)
-            .use_compression(false)
-            // Durability comes from explicit flushes; a background flusher would only wake the
-            // CPU while the app is idle.
-            .flush_every_ms(None);
-        let db = open_waiting_for_lock(path, &config)?;
-        let storage = |e: sled::Error| open_error(path, &e);
-        let names: Vec<String> = db
-            .tree_names()
-            .iter()
-            .map(|n| String::from_utf8_lossy(n).into_owned())
-            .collect();
-        let has_meta = names.iter().any(|n| n == TreeId::Meta.name());
-        let pristine = !has_meta && names.iter().all(|n| n == "__sled__default") && db.is_empty();
-        let meta = db.open_tree(TreeId::Meta.name()).map_err(storage)?;
-        let generation = meta
-            .get(KEY_GENERATION)
-            .map_err(storage)?
-            .and_then(|v| decode_u64(&v))
-            .unwrap_or(0);
-        let handles = open_trees(&db, generation).map_err(storage)?;
+    pub fn open(root: &Path) -> Result<Self, StoreError> {
+        refuse_foreign_path(root)?;
+        let current = read_current(root)?;
+        let legacy = SLED_FILES.iter().any(|f| root.join(f).exists());
+        let (number, dir, pristine) = match current {
+            Some(n) => (n, generation_dir(root, n), false),
+            None if legacy => (0, root.to_path_buf(), false),
+            None => (1, generation_dir(root, 1), true),
+        };
+        if current.is_some() && !dir.exists() {
+            return Err(StoreError::Corrupt {
+                path: root.display().to_string(),
+                detail: format!("{CURRENT} names {} and it is missing", dir.display()),
+            });
+        }
+        // A database with no tree at all (and nothing in sled's default tree) is new.
+        let (live, empty) = Generation::open_inspecting(number, &dir, |db| {
+            db.is_empty() && db.tree_names().iter().all(|n| &**n == b"__sled__default")
+        })?;
+        let pristine = pristine || empty;
+        if current.is_none() && !legacy {
+            write_current(root, number)?;
+        }
         let backend = Self {
-            db,
-            current: RwLock::new(Trees {
-                generation,
-                handles,
-            }),
+            root: root.to_path_buf(),
+            live: RwLock::new(live),
             staged: Mutex::new(None),
-            path: path.to_path_buf(),
             pristine,
         };
-        backend.drop_other_generations(generation, &names)?;
+        if current.is_some() {
+            backend.remove_leftovers(number);
+        }
         Ok(backend)
     }
 
     fn storage(&self, e: &sled::Error) -> StoreError {
-        StoreError::Io(format!("{}: {e}", self.path.display()))
+        StoreError::Io(format!("{}: {e}", self.root.display()))
     }
 
     fn with_tree<T>(
@@ -93,41 +139,66 @@ impl SledBackend {
         id: TreeId,
         f: impl FnOnce(&Tree) -> Result<T, sled::Error>,
     ) -> Result<T, StoreError> {
-        let trees = self.current.read().unwrap_or_else(PoisonError::into_inner);
-        // `open_trees` opens every TreeId in declaration order, so the index always exists.
-        f(&trees.handles[id as usize]).map_err(|e| self.storage(&e))
+        let live = self.live.read().unwrap_or_else(PoisonError::into_inner);
+        f(live.tree(id)).map_err(|e| self.storage(&e))
     }
 
-    /// Drops what a killed import or an upgrade left behind: trees of any other generation.
-    fn drop_other_generations(&self, current: u64, names: &[String]) -> Result<(), StoreError> {
-        for name in names {
-            let stale = match generation_of(name) {
-                Some(g) => g != current,
-                // Generation 0 used the plain names; later generations do not.
-                None => {
-                    current > 0
-                        && TreeId::ALL
-                            .iter()
-                            .any(|t| t.is_generational() && t.name() == name)
-                }
-            };
-            if stale {
-                self.db.drop_tree(name).map_err(|e| self.storage(&e))?;
+    /// Deletes what a killed import or an upgrade left behind: other generations, and sled's
+    /// files of a generation-0 database. Best effort: a read-only copy still opens.
+    fn remove_leftovers(&self, live: u64) {
+        self.remove_in_root(&|name| {
+            let other_generation = name
+                .strip_prefix("sled.")
+                .and_then(|n| n.parse::<u64>().ok())
+                .is_some_and(|n| n != live);
+            other_generation || is_root_sled_file(name)
+        });
+    }
+
+    /// Deletes the entries of the database directory that `doomed` names.
+    fn remove_in_root(&self, doomed: &dyn Fn(&str) -> bool) {
+        let Ok(entries) = std::fs::read_dir(&self.root) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if doomed(&name) {
+                let path = entry.path();
+                let _ = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
             }
         }
-        Ok(())
-    }
-
-    fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map(drop).map_err(|e| self.storage(&e))
     }
 }
 
-fn open_trees(db: &sled::Db, generation: u64) -> Result<Vec<Tree>, sled::Error> {
-    TreeId::ALL
-        .iter()
-        .map(|id| db.open_tree(id.physical_name(generation)))
-        .collect()
+/// sled's own files, as a generation-0 database has them directly in the database directory.
+fn is_root_sled_file(name: &str) -> bool {
+    SLED_FILES.contains(&name) || name.starts_with("snap.")
+}
+
+/// The live generation named by `CURRENT`, if the file exists.
+fn read_current(root: &Path) -> Result<Option<u64>, StoreError> {
+    match std::fs::read_to_string(root.join(CURRENT)) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| StoreError::Corrupt {
+                path: root.display().to_string(),
+                detail: format!("{CURRENT} does not hold a generation number"),
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_open_error(root, &e)),
+    }
+}
+
+/// Points `CURRENT` at generation `number`, atomically and durably.
+fn write_current(root: &Path, number: u64) -> Result<(), StoreError> {
+    crate::atomic_file::write(&root.join(CURRENT), &format!("{number}\n"))
+        .map_err(|e| io_open_error(root, &e))
 }
 
 /// How long a held lock is waited for before the database is reported as in use. sled lets go of
@@ -136,15 +207,27 @@ fn open_trees(db: &sled::Db, generation: u64) -> Result<Vec<Tree>, sled::Error> 
 const LOCK_GRACE: Duration = Duration::from_secs(1);
 const LOCK_POLL: Duration = Duration::from_millis(10);
 
-fn open_waiting_for_lock(path: &Path, config: &sled::Config) -> Result<sled::Db, StoreError> {
+fn config(dir: &Path) -> sled::Config {
+    sled::Config::new()
+        .path(dir)
+        .cache_capacity(CACHE_CAPACITY)
+        .segment_size(SEGMENT_SIZE)
+        .use_compression(false)
+        // Durability comes from explicit flushes; a background flusher would only wake the CPU
+        // while the app is idle.
+        .flush_every_ms(None)
+}
+
+fn open_waiting_for_lock(dir: &Path) -> Result<sled::Db, StoreError> {
+    let config = config(dir);
     let deadline = Instant::now() + LOCK_GRACE;
     loop {
         let opened =
             crate::panic_guard::quietly(|| config.open()).map_err(|panic| StoreError::Corrupt {
-                path: path.display().to_string(),
+                path: dir.display().to_string(),
                 detail: panic,
             })?;
-        match opened.map_err(|e| open_error(path, &e)) {
+        match opened.map_err(|e| open_error(dir, &e)) {
             Err(StoreError::InUse { .. }) if Instant::now() < deadline => {
                 std::thread::sleep(LOCK_POLL);
             }
@@ -165,10 +248,13 @@ fn refuse_foreign_path(path: &Path) -> Result<(), StoreError> {
     if path.is_dir() {
         let mut entries = std::fs::read_dir(path).map_err(|e| io_open_error(path, &e))?;
         let empty = entries.next().is_none();
-        if !empty && !path.join("conf").exists() && !path.join("db").exists() {
+        let ours = [CURRENT, "conf", "db"]
+            .iter()
+            .any(|f| path.join(f).exists());
+        if !empty && !ours {
             return Err(StoreError::NotADatabase {
                 path: path.display().to_string(),
-                detail: "the directory holds other files and no sled database".into(),
+                detail: "the directory holds other files and no phonedesk database".into(),
             });
         }
     }
@@ -238,33 +324,69 @@ impl Txn for SledTxn<'_> {
 }
 
 impl SledBackend {
-    /// Runs `work` in one sled transaction over `trees`, without flushing.
+    /// Runs `work` in one sled transaction over the trees of `g`, then flushes.
     fn run_transaction(
         &self,
-        trees: &[Tree],
+        g: &Generation,
         work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
     ) -> Result<(), StoreError> {
-        let result = trees.transaction(|trees| {
+        let result = g.trees.as_slice().transaction(|trees| {
             work(&SledTxn { trees }).map_err(|e| match e {
                 TxnError::Conflict => ConflictableTransactionError::Conflict,
                 other => ConflictableTransactionError::Abort(other),
             })
         });
         match result {
-            Ok(()) => Ok(()),
-            Err(TransactionError::Abort(TxnError::Refused(e))) => Err(e),
+            Ok(()) => {}
+            Err(TransactionError::Abort(TxnError::Refused(e))) => return Err(e),
             Err(TransactionError::Abort(TxnError::Storage(e))) => {
-                Err(StoreError::Io(format!("{}: {e}", self.path.display())))
+                return Err(StoreError::Io(format!("{}: {e}", self.root.display())));
             }
             Err(TransactionError::Abort(TxnError::Conflict)) => {
-                Err(StoreError::Io("transaction conflict".into()))
+                return Err(StoreError::Io("transaction conflict".into()));
             }
-            Err(TransactionError::Storage(e)) => Err(self.storage(&e)),
+            Err(TransactionError::Storage(e)) => return Err(self.storage(&e)),
         }
+        // Durable before anyone is told "saved".
+        g.db.flush().map(drop).map_err(|e| self.storage(&e))
     }
 
     fn side_path(&self, name: &str) -> PathBuf {
-        self.path.join(name)
+        self.root.join(name)
+    }
+
+    /// Copies the trees that outlive imports (meta, the audit trail, the sign-in log) from the
+    /// live generation into the staged one.
+    fn carry_over(&self, from: &Generation, to: &Generation) -> Result<(), StoreError> {
+        for id in TreeId::ALL.iter().filter(|t| !t.is_generational()) {
+            let mut batch = sled::Batch::default();
+            let mut size = 0;
+            for item in from.tree(*id).iter() {
+                let (k, v) = item.map_err(|e| self.storage(&e))?;
+                size += k.len() + v.len();
+                batch.insert(k, v);
+                if size >= STAGE_FLUSH_BYTES {
+                    to.tree(*id)
+                        .apply_batch(std::mem::take(&mut batch))
+                        .map_err(|e| self.storage(&e))?;
+                    to.db.flush().map_err(|e| self.storage(&e))?;
+                    size = 0;
+                }
+            }
+            to.tree(*id)
+                .apply_batch(batch)
+                .map_err(|e| self.storage(&e))?;
+        }
+        Ok(())
+    }
+
+    /// Deletes a generation's sled files once it is no longer live.
+    fn remove_generation(&self, number: u64, dir: &Path) {
+        if number == 0 {
+            self.remove_in_root(&is_root_sled_file);
+        } else {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 
@@ -358,16 +480,12 @@ impl Backend for SledBackend {
         &self,
         work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
     ) -> Result<(), StoreError> {
-        {
-            let trees = self.current.read().unwrap_or_else(PoisonError::into_inner);
-            self.run_transaction(&trees.handles, work)?;
-        }
-        // Durable before anyone is told "saved".
-        self.flush()
+        let live = self.live.read().unwrap_or_else(PoisonError::into_inner);
+        self.run_transaction(&live, work)
     }
 
     fn location(&self) -> String {
-        self.path.display().to_string()
+        self.root.display().to_string()
     }
 
     fn opened_empty(&self) -> bool {
@@ -375,52 +493,45 @@ impl Backend for SledBackend {
     }
 
     fn generation(&self) -> u64 {
-        self.current
+        self.live
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .generation
+            .number
     }
 
     fn stage(&self) -> Result<u64, StoreError> {
         let next = self.generation() + 1;
-        for id in TreeId::ALL.iter().filter(|t| t.is_generational()) {
-            self.db
-                .drop_tree(id.physical_name(next))
-                .map_err(|e| self.storage(&e))?;
+        let dir = generation_dir(&self.root, next);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| io_open_error(&dir, &e))?;
         }
-        let handles = open_trees(&self.db, next).map_err(|e| self.storage(&e))?;
-        *self.staged.lock().unwrap_or_else(PoisonError::into_inner) = Some(Staged {
-            trees: Trees {
-                generation: next,
-                handles,
-            },
-            unflushed: 0,
-        });
+        let staged = Generation::open(next, &dir)?;
+        *self.staged.lock().unwrap_or_else(PoisonError::into_inner) = Some((staged, 0));
         Ok(next)
     }
 
     fn stage_insert(&self, tree: TreeId, items: &[KeyValue]) -> Result<(), StoreError> {
         let mut staged = self.staged.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(staged) = staged.as_mut() else {
+        let Some((g, unflushed)) = staged.as_mut() else {
             return Err(StoreError::Io("no generation is being staged".into()));
         };
         let mut batch = sled::Batch::default();
         for (k, v) in items {
             batch.insert(k.as_slice(), v.as_slice());
-            staged.unflushed += k.len() + v.len();
+            *unflushed += k.len() + v.len();
         }
-        staged.trees.handles[tree as usize]
+        g.tree(tree)
             .apply_batch(batch)
             .map_err(|e| self.storage(&e))?;
-        if staged.unflushed >= STAGE_FLUSH_BYTES {
-            staged.unflushed = 0;
-            self.flush()?;
+        if *unflushed >= STAGE_FLUSH_BYTES {
+            *unflushed = 0;
+            g.db.flush().map_err(|e| self.storage(&e))?;
         }
         Ok(())
     }
 
     fn switch(&self, work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>) -> Result<(), StoreError> {
-        let Some(staged) = self
+        let Some((staged, _)) = self
             .staged
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -428,34 +539,22 @@ impl Backend for SledBackend {
         else {
             return Err(StoreError::Io("no generation is being staged".into()));
         };
-        // The staged trees are on disk before the switch that makes them current.
-        self.flush()?;
-        let next = staged.trees.generation;
+        let next = staged.number;
         let old = {
-            let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
-            let mut handles = staged.trees.handles.clone();
-            for id in TreeId::ALL.iter().filter(|t| !t.is_generational()) {
-                handles[*id as usize] = current.handles[*id as usize].clone();
-            }
-            self.run_transaction(&handles, &|txn| {
+            let mut live = self.live.write().unwrap_or_else(PoisonError::into_inner);
+            self.carry_over(&live, &staged)?;
+            self.run_transaction(&staged, &|txn| {
                 work(txn)?;
                 txn.insert(TreeId::Meta, KEY_GENERATION, &next.to_be_bytes())
             })?;
-            self.flush()?;
-            std::mem::replace(
-                &mut *current,
-                Trees {
-                    generation: next,
-                    handles,
-                },
-            )
+            // The one atomic step: from here on, opening finds the new generation.
+            write_current(&self.root, next)?;
+            std::mem::replace(&mut *live, staged)
         };
-        for id in TreeId::ALL.iter().filter(|t| t.is_generational()) {
-            self.db
-                .drop_tree(id.physical_name(old.generation))
-                .map_err(|e| self.storage(&e))?;
-        }
-        self.flush()
+        let (number, dir) = (old.number, old.dir.clone());
+        drop(old);
+        self.remove_generation(number, &dir);
+        Ok(())
     }
 
     fn discard_staged(&self) -> Result<(), StoreError> {
@@ -464,13 +563,10 @@ impl Backend for SledBackend {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        if let Some(staged) = staged {
-            for id in TreeId::ALL.iter().filter(|t| t.is_generational()) {
-                self.db
-                    .drop_tree(id.physical_name(staged.trees.generation))
-                    .map_err(|e| self.storage(&e))?;
-            }
-            self.flush()?;
+        if let Some((g, _)) = staged {
+            let dir = g.dir.clone();
+            drop(g);
+            let _ = std::fs::remove_dir_all(dir);
         }
         Ok(())
     }
