@@ -116,6 +116,8 @@ pub struct App {
     /// The generation of the newest profile asked of the worker, and of the one shown.
     profile_pending: u64,
     profile_answered: u64,
+    /// Catch-ups asked of the worker and not yet answered.
+    catching_up: usize,
     pub modal: Option<Modal>,
     pub toast: Option<Toast>,
     dirty: bool,
@@ -162,6 +164,7 @@ impl App {
             profile: None,
             profile_pending: 0,
             profile_answered: 0,
+            catching_up: 0,
             modal: None,
             toast,
             dirty: true,
@@ -216,7 +219,12 @@ impl App {
                 self.lookup.status = IndexStatus::Ready { users, took };
                 self.run_query();
             }
-            WorkerMsg::IndexChanged => self.rerun_query(),
+            WorkerMsg::IndexChanged { changed } => {
+                self.catching_up = self.catching_up.saturating_sub(1);
+                if changed > 0 {
+                    self.rerun_query();
+                }
+            }
             WorkerMsg::IndexFailed(why) => self.lookup.status = IndexStatus::Failed(why),
             WorkerMsg::Profile { generation, loaded } => {
                 if generation != self.profile_pending {
@@ -270,6 +278,7 @@ impl App {
     /// Tells the worker that users changed (an edit, a simulation, a fix): it catches the index
     /// up from the change log and the query runs again.
     pub(super) fn users_changed(&mut self) {
+        self.catching_up += 1;
         self.worker.catch_up();
     }
 
@@ -366,9 +375,22 @@ impl App {
             IndexStatus::Loading => false,
             IndexStatus::Failed(_) => true,
             IndexStatus::Ready { .. } => {
-                self.lookup.answered == self.lookup.pending
+                self.catching_up == 0
+                    && self.lookup.answered == self.lookup.pending
                     && self.lookup.hits.as_ref().is_none_or(Hits::is_complete)
                     && self.profile_answered == self.profile_pending
+            }
+        }
+    }
+
+    /// True when the newest query has its first answer (the screenful shown), even if the
+    /// complete count is still being counted.
+    pub fn search_answered(&self) -> bool {
+        match self.lookup.status {
+            IndexStatus::Loading => false,
+            IndexStatus::Failed(_) => true,
+            IndexStatus::Ready { .. } => {
+                self.catching_up == 0 && self.lookup.answered == self.lookup.pending
             }
         }
     }

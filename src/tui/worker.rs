@@ -40,8 +40,11 @@ pub enum WorkerMsg {
         generation: u64,
         loaded: Result<Box<Profile>, String>,
     },
-    /// The index caught up with edits; the query should run again.
-    IndexChanged,
+    /// The index caught up with the change log: `changed` users were rewritten (the query
+    /// should run again when any were).
+    IndexChanged {
+        changed: usize,
+    },
 }
 
 enum Job {
@@ -179,7 +182,8 @@ impl Worker {
     }
 
     /// Asks the worker to bring the index up to date with the change log (after an edit or a
-    /// simulation changed users); it answers `IndexChanged`.
+    /// simulation changed users); it answers `IndexChanged` (also before the index is loaded:
+    /// loading starts from the log anyway).
     pub fn catch_up(&self) {
         self.send(Job::CatchUp);
     }
@@ -299,12 +303,12 @@ fn save_in_background(cx: &Context) {
 fn catch_up(cx: &Context) {
     let mut guard = cx.index.write().unwrap_or_else(PoisonError::into_inner);
     let Some(local) = guard.as_mut() else {
+        let _ = cx.out.send(WorkerMsg::IndexChanged { changed: 0 });
         return;
     };
     match local.catch_up(cx.store.as_ref()) {
-        Ok(0) => {}
-        Ok(_) => {
-            let _ = cx.out.send(WorkerMsg::IndexChanged);
+        Ok(changed) => {
+            let _ = cx.out.send(WorkerMsg::IndexChanged { changed });
         }
         Err(e) => {
             let _ = cx.out.send(WorkerMsg::IndexFailed(e.to_string()));
