@@ -178,6 +178,12 @@ pub enum Command {
     /// Guided troubleshooting of a user's phone sign-in: runs the checks, applies the caller's
     /// answers, prints the path, the findings and the remedy (exit 0 when a remedy is reached)
     Troubleshoot(TroubleshootArgs),
+    /// Check the whole database without changing it: every record, the SMS sign-in claims, the
+    /// user count, the search index, the audit trail and the sign-in log (exit 0 when healthy)
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the sign-in log, newest first
     Log {
         /// Only attempts of this user
@@ -496,6 +502,9 @@ pub fn run(cli: Cli) -> Outcome {
         Arc::new(SystemClock)
     };
     let store = open_store_with(cli.db, store_clock)?;
+    if let Command::Doctor { json } = command {
+        return admin_cmd::doctor(&store, json);
+    }
     let seeds_demo = !matches!(
         command,
         Command::Import { .. }
@@ -617,6 +626,7 @@ fn dispatch(
             json,
         } => log_cmd::show(store, user.as_deref(), since, limit, json),
         Command::Troubleshoot(args) => troubleshoot_cmd::run(store, operator, &args),
+        Command::Doctor { .. } => Ok(()),
     }
 }
 

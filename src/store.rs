@@ -11,6 +11,7 @@ pub mod changes;
 mod codec;
 pub mod devices;
 mod directory;
+mod doctor;
 mod import;
 pub mod local_index;
 mod memory;
@@ -28,6 +29,7 @@ pub use backend::{Backend, Backend as DynBackend, TreeId, Txn, TxnError};
 pub use changes::Change;
 pub use directory::Store;
 pub(crate) use directory::{append_audit, decode, encode};
+pub use doctor::{Finding, Report as DoctorReport};
 pub use import::{CommitStage, Importer};
 pub use local_index::LocalIndex;
 pub use memory::MemoryBackend;
@@ -110,6 +112,23 @@ impl fmt::Display for StoreError {
 }
 
 impl std::error::Error for StoreError {}
+
+impl StoreError {
+    /// The same error, naming `path` (the database the operator gave) instead of a file or
+    /// directory inside it.
+    #[must_use]
+    pub fn at(self, path: &str) -> Self {
+        let path = path.to_owned();
+        match self {
+            Self::InUse { .. } => Self::InUse { path },
+            Self::ReadOnly { .. } => Self::ReadOnly { path },
+            Self::NotADatabase { detail, .. } => Self::NotADatabase { path, detail },
+            Self::Corrupt { detail, .. } => Self::Corrupt { path, detail },
+            Self::NewerSchema { found, .. } => Self::NewerSchema { path, found },
+            other => other,
+        }
+    }
+}
 
 impl From<crate::domain::RuleError> for StoreError {
     fn from(e: crate::domain::RuleError) -> Self {

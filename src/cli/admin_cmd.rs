@@ -155,3 +155,40 @@ pub fn generate(users: usize, seed: u64, out: &Path) -> Outcome {
     ));
     Ok(())
 }
+
+/// `phonedesk doctor`: every problem on its own line, exit 0 only when healthy.
+pub fn doctor<B: crate::store::Backend>(store: &crate::store::Store<B>, json: bool) -> Outcome {
+    let report = store.doctor()?;
+    if json {
+        output::json(&report)?;
+    } else {
+        for finding in &report.findings {
+            output::line(&format!("{}: {}", finding.area, safe(&finding.detail)));
+        }
+        for note in &report.notes {
+            output::line(&format!("note: {}", safe(note)));
+        }
+        output::line(&format!(
+            "{}: {} users, {} audit entries, {} sign-in attempts checked in {}",
+            if report.healthy() {
+                "healthy"
+            } else {
+                "problems found"
+            },
+            report.users,
+            report.audit_entries,
+            report.sign_ins,
+            store.location()
+        ));
+    }
+    if report.healthy() {
+        Ok(())
+    } else {
+        Err(Failure::refused(format!(
+            "{} problem{} in {}",
+            report.findings.len(),
+            if report.findings.len() == 1 { "" } else { "s" },
+            store.location()
+        )))
+    }
+}

@@ -111,9 +111,11 @@ impl SledBackend {
             });
         }
         // A database with no tree at all (and nothing in sled's default tree) is new.
+        let shown = root.display().to_string();
         let (live, empty) = Generation::open_inspecting(number, &dir, |db| {
             db.is_empty() && db.tree_names().iter().all(|n| &**n == b"__sled__default")
-        })?;
+        })
+        .map_err(|e| e.at(&shown))?;
         let pristine = pristine || empty;
         if current.is_none() && !legacy {
             write_current(root, number)?;
