@@ -213,7 +213,10 @@ fn suggest_correction(
         return Some((fixed, "without the trunk prefix 0".into()));
     }
     if let Some(fixed) = valid_number(code, &format!("0{national}")) {
-        return Some((fixed, "with the leading 0 that belongs to the number".into()));
+        return Some((
+            fixed,
+            "with the leading 0 that belongs to the number".into(),
+        ));
     }
     if let Some(home) = home
         && let Some(home_code) = home.country_code().filter(|c| *c != code)
@@ -407,7 +410,12 @@ mod tests {
     #[test]
     fn a_misread_international_prefix_is_not_corrected_to_the_home_country() {
         // Read in DE, 0039 06 6988 1234 is the Vatican number +39 0669881234: valid, no fix.
-        let c = check("0039 06 6988 1234", None, Some(PhoneType::Office), Some(region("DE")));
+        let c = check(
+            "0039 06 6988 1234",
+            None,
+            Some(PhoneType::Office),
+            Some(region("DE")),
+        );
         assert_eq!(c.canonical.as_deref(), Some("+39 0669881234"));
         assert!(c.valid);
         assert_eq!(c.suggestion(), None);

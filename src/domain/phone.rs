@@ -432,7 +432,10 @@ fn split_extension(input: &str) -> Result<(&str, Option<String>), ShapeError> {
     if ext.len() > MAX_EXTENSION_DIGITS {
         return Err(ShapeError::ExtensionTooLong { digits: ext.len() });
     }
-    Ok((main.trim_end_matches(is_separator_or_space), Some(ext.to_owned())))
+    Ok((
+        main.trim_end_matches(is_separator_or_space),
+        Some(ext.to_owned()),
+    ))
 }
 
 fn is_separator_or_space(c: char) -> bool {

@@ -112,8 +112,13 @@ impl Plan {
             _ => false,
         };
         let mut general = Desc::from_crate(d.general());
-        let (lengths, local_lengths) =
-            union_of_lengths(services.iter().map(|(_, d)| d).chain(&fixed_line).chain(&mobile));
+        let (lengths, local_lengths) = union_of_lengths(
+            services
+                .iter()
+                .map(|(_, d)| d)
+                .chain(&fixed_line)
+                .chain(&mobile),
+        );
         general.lengths = lengths;
         general.local_lengths = local_lengths;
         let national_prefix_for_parsing = meta

@@ -223,15 +223,24 @@ mod tests {
 
     #[test]
     fn an_international_prefix_keeps_the_foreign_numbers_digits() {
-        assert_eq!(read(false, "011441212345678", Some("US")), ok(44, "1212345678"));
+        assert_eq!(
+            read(false, "011441212345678", Some("US")),
+            ok(44, "1212345678")
+        );
         // GA's own national prefix rules apply, not DE's trunk 0.
-        assert_eq!(read(false, "0024106031254", Some("DE")), ok(241, "06031254"));
+        assert_eq!(
+            read(false, "0024106031254", Some("DE")),
+            ok(241, "06031254")
+        );
     }
 
     #[test]
     fn a_home_country_code_is_stripped_only_when_the_digits_need_it() {
         assert_eq!(read(false, "250123452", Some("RW")), ok(250, "250123452"));
-        assert_eq!(read(false, "250788123456", Some("RW")), ok(250, "788123456"));
+        assert_eq!(
+            read(false, "250788123456", Some("RW")),
+            ok(250, "788123456")
+        );
     }
 
     #[test]
@@ -241,7 +250,10 @@ mod tests {
             Err(ReadError::UnknownCountryCode { .. })
         ));
         // ... but a pasted `+` before an international prefix is read as libphonenumber does.
-        assert_eq!(read(true, "011441212345678", Some("US")), ok(44, "1212345678"));
+        assert_eq!(
+            read(true, "011441212345678", Some("US")),
+            ok(44, "1212345678")
+        );
     }
 
     #[test]
@@ -255,11 +267,17 @@ mod tests {
     #[test]
     fn a_national_prefix_transform_is_applied() {
         // Argentina: 0343 15 555 1212 is +54 9 343 555 1212.
-        assert_eq!(read(false, "0343155551212", Some("AR")), ok(54, "93435551212"));
+        assert_eq!(
+            read(false, "0343155551212", Some("AR")),
+            ok(54, "93435551212")
+        );
     }
 
     #[test]
     fn national_format_needs_a_region() {
-        assert_eq!(read(false, "2065550100", None), Err(ReadError::NeedsCountry));
+        assert_eq!(
+            read(false, "2065550100", None),
+            Err(ReadError::NeedsCountry)
+        );
     }
 }

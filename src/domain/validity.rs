@@ -67,10 +67,12 @@ fn region_plan(country_code: u16, national: &str) -> Option<&'static Plan> {
     if plans.peek().is_none() {
         return Some(first);
     }
-    std::iter::once(first).chain(plans).find(|p| match p.leading_digits() {
-        Some(leading) => leading.prefix_len(national).is_some(),
-        None => p.number_type(national) != NumberType::Unknown,
-    })
+    std::iter::once(first)
+        .chain(plans)
+        .find(|p| match p.leading_digits() {
+            Some(leading) => leading.prefix_len(national).is_some(),
+            None => p.number_type(national) != NumberType::Unknown,
+        })
 }
 
 /// True for libphonenumber's non-geographic region code.

@@ -11,15 +11,8 @@
 pub fn is_separator(c: char) -> bool {
     matches!(
         c,
-        ' ' | '-'
-            | '.'
-            | '('
-            | ')'
-            | '/'
-            | '\u{00A0}'
-            | '\u{202F}'
-            | '\u{2010}'..='\u{2015}'
-            | '\u{2212}'
+        ' ' | '-' | '.' | '(' | ')' | '/' | '\u{00A0}' | '\u{202F}' | '\u{2010}'
+            ..='\u{2015}' | '\u{2212}'
     )
 }
 
@@ -120,7 +113,9 @@ mod tests {
 
     #[test]
     fn pasted_typographic_separators_are_separators() {
-        for c in ['\u{00A0}', '\u{202F}', '\u{2010}', '\u{2013}', '\u{2015}', '\u{2212}'] {
+        for c in [
+            '\u{00A0}', '\u{202F}', '\u{2010}', '\u{2013}', '\u{2015}', '\u{2212}',
+        ] {
             assert!(is_separator(c), "U+{:04X}", u32::from(c));
             assert!(!is_invisible_or_bidi(c));
         }
