@@ -154,8 +154,19 @@ fn phonedesk_agrees_with_libphonenumber() {
     let mut refusals: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut differences = Vec::new();
     let mut acceptance = Vec::new();
+    // PHONE_CORPUS_ACTUAL=FILE writes phonedesk's answers, one line per input, for comparing
+    // two versions of phonedesk on the corpus.
+    let mut dump = std::env::var("PHONE_CORPUS_ACTUAL")
+        .ok()
+        .map(|path| (path, String::new()));
     for (case, want) in cases.iter().zip(&rows) {
         let got = actual(case);
+        if let Some((_, out)) = dump.as_mut() {
+            match &got {
+                Ok((c, v, r, t)) => out.push_str(&format!("{c}\t{}\t{r}\t{t}\n", u8::from(*v))),
+                Err(e) => out.push_str(&format!("!{e:?}\n")),
+            }
+        }
         let tally = by_kind.entry(case.kind).or_default();
         for t in [&mut *tally, &mut total] {
             t.inputs += 1;
@@ -216,6 +227,9 @@ fn phonedesk_agrees_with_libphonenumber() {
                 }
             }
         }
+    }
+    if let Some((path, out)) = dump {
+        std::fs::write(path, out).unwrap();
     }
     let pct = |n: usize, of: usize| 100.0 * n as f64 / of.max(1) as f64;
     println!(
