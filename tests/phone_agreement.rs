@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use phone_corpus::{Case, Kind, corpus, digest};
 use phonedesk::domain::diagnosis::{classify, diagnose};
-use phonedesk::domain::{PhoneNumber, Region, ShapeError};
+use phonedesk::domain::{FindingKind, PhoneNumber, PhoneType, Region, ShapeError};
 
 const EXPECTED: &str = include_str!("phone_corpus/expected.tsv");
 /// The share of inputs both accept on which every answer must agree.
@@ -272,4 +272,117 @@ fn phonedesk_agrees_with_libphonenumber() {
         "{} acceptance differences outside the documented refusals",
         acceptance.len()
     );
+}
+
+/// The usage locations the correction tests put each number in.
+const HOMES: &[&str] = &[
+    "US", "GB", "DE", "FR", "AU", "IN", "BR", "JP", "IT", "RW", "CI", "RU",
+];
+
+#[test]
+fn valid_foreign_numbers_are_never_offered_a_one_key_correction() {
+    let cases = corpus();
+    let (_, rows) = expected();
+    let homes: Vec<Region> = HOMES.iter().map(|h| Region::parse(h).unwrap()).collect();
+    let mut foreign = 0;
+    let mut with_home_reading = 0;
+    let mut offered = Vec::new();
+    for (case, want) in cases.iter().zip(&rows) {
+        let Expected::Read {
+            canonical,
+            valid: true,
+            ..
+        } = want
+        else {
+            continue;
+        };
+        // Numbers over phonedesk's 15 digits are refused, not corrected.
+        let Ok(number) = PhoneNumber::parse_canonical(canonical) else {
+            continue;
+        };
+        for home in &homes {
+            if home.country_code() == Some(number.country_code()) {
+                continue;
+            }
+            let found = diagnose(&number, Some(PhoneType::Mobile), Some(*home));
+            let mismatch = found
+                .warnings
+                .iter()
+                .find(|w| w.kind == FindingKind::CountryMismatch);
+            assert!(
+                mismatch.is_some(),
+                "{number} for a {home} user: no country warning"
+            );
+            foreign += 1;
+            with_home_reading += usize::from(mismatch.is_some_and(|w| w.other_reading.is_some()));
+            if let Some(fixed) = found.suggestion() {
+                offered.push(format!("{number} for {home} ({:?}): {fixed}", case.input));
+            }
+        }
+    }
+    println!(
+        "{foreign} valid foreign numbers, {with_home_reading} whose digits are valid at home too, {} one-key corrections offered",
+        offered.len()
+    );
+    assert!(foreign > 100_000, "{foreign}");
+    // The home reading exists for some (the old eager swap): the warning names it, no key applies it.
+    assert!(with_home_reading > 1_000, "{with_home_reading}");
+    assert!(
+        offered.is_empty(),
+        "{} offered, e.g. {:?}",
+        offered.len(),
+        offered.first()
+    );
+}
+
+#[test]
+fn every_number_read_reads_back_from_its_canonical_form() {
+    let mut read = 0;
+    for case in &corpus() {
+        let region = case.region.as_deref().map(|r| Region::parse(r).unwrap());
+        let Ok(number) = PhoneNumber::parse(&case.input, region) else {
+            continue;
+        };
+        read += 1;
+        let text = number.to_string();
+        let back = PhoneNumber::parse_canonical(&text);
+        if classify(&number).0 {
+            assert_eq!(
+                back.as_ref(),
+                Ok(&number),
+                "{:?} in {:?}",
+                case.input,
+                case.region
+            );
+        }
+        assert_eq!(
+            PhoneNumber::parse_stored(&text).as_ref(),
+            Ok(&number),
+            "{text}"
+        );
+    }
+    assert!(read > 90_000, "{read}");
+}
+
+#[test]
+fn every_one_key_correction_fixes_an_invalid_number_with_a_valid_one() {
+    let cases = corpus();
+    let mut offered = 0;
+    for case in &cases {
+        let region = case.region.as_deref().map(|r| Region::parse(r).unwrap());
+        let Ok(number) = PhoneNumber::parse(&case.input, region) else {
+            continue;
+        };
+        let found = diagnose(&number, Some(PhoneType::Mobile), region);
+        if let Some(fixed) = found.suggestion() {
+            offered += 1;
+            assert!(!found.valid, "{number}: a valid number was offered {fixed}");
+            assert!(
+                classify(fixed).0,
+                "{number}: the correction {fixed} is not valid"
+            );
+        }
+    }
+    println!("{offered} corrections offered");
+    assert!(offered > 100, "{offered}");
 }

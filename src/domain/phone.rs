@@ -207,13 +207,21 @@ impl PhoneNumber {
     /// Parses only the strict canonical form, as stored in the database and in tenant files
     /// (`+1 2065550100`, `+1 2065550100x123`). Anything else is a shape error that names the
     /// canonical spelling when there is one.
+    ///
+    /// The canonical form names its number exactly, so a canonical string of a *valid* number is
+    /// taken as written even where reading it as typed input would give another number:
+    /// libphonenumber's reading is not idempotent (`8 8106914648` read in BY is the valid
+    /// `+375 8106914648`, but typed `+375 8106914648` reads as the invalid `+375 106914648`). Every
+    /// number [`PhoneNumber::parse`] returns therefore reads back from its canonical string.
     pub fn parse_canonical(input: &str) -> Result<Self, ShapeError> {
         let number = Self::parse(input, None)?;
         let canonical = number.to_string();
         if canonical == input {
-            Ok(number)
-        } else {
-            Err(ShapeError::NotCanonical { canonical })
+            return Ok(number);
+        }
+        match Self::parse_stored(input) {
+            Ok(exact) if super::validity::classify(&exact).valid => Ok(exact),
+            _ => Err(ShapeError::NotCanonical { canonical }),
         }
     }
 
@@ -222,6 +230,9 @@ impl PhoneNumber {
     /// diagnosis says what is wrong with it), instead of making the record unreadable.
     pub fn parse_stored(text: &str) -> Result<Self, ShapeError> {
         let not_canonical = || match Self::parse(text, None) {
+            Ok(n) if n.to_string() == text => ShapeError::NotCanonical {
+                canonical: "+CC NUMBER[xEXT]".into(),
+            },
             Ok(n) => ShapeError::NotCanonical {
                 canonical: n.to_string(),
             },
