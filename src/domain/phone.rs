@@ -575,6 +575,108 @@ mod tests {
         assert_eq!(n.to_string(), "+44 2079460000");
     }
 
+    fn read(input: &str, region: &str) -> String {
+        match PhoneNumber::parse(input, Some(Region::parse(region).unwrap())) {
+            Ok(n) => n.to_string(),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    #[test]
+    fn pasted_no_break_spaces_and_unicode_dashes_are_separators() {
+        assert_eq!(
+            canon("+44\u{00A0}20\u{00A0}7946\u{00A0}0000"),
+            "+44 2079460000"
+        );
+        assert_eq!(
+            canon("+44\u{202F}20\u{202F}7946\u{202F}0000"),
+            "+44 2079460000"
+        );
+        assert_eq!(canon("+1 206\u{2013}555\u{2013}0100"), "+1 2065550100");
+        assert_eq!(canon("+1 206\u{2212}555\u{2010}0100"), "+1 2065550100");
+        assert_eq!(
+            canon("+1 206\u{2014}555\u{2015}0100\u{00A0}x12"),
+            "+1 2065550100x12"
+        );
+    }
+
+    #[test]
+    fn refused_characters_are_named_not_echoed() {
+        let message = |s: &str| PhoneNumber::parse(s, None).unwrap_err().to_string();
+        assert!(message("+1 206\u{200B}5550100").contains("zero-width space U+200B"));
+        assert!(message("+1 206\u{202E}5550100").contains("right-to-left override U+202E"));
+        assert!(message("+1 206\u{2009}5550100").contains("thin space U+2009"));
+        assert!(message("+1 206\u{3000}5550100").contains("ideographic space U+3000"));
+        assert!(message("+1 206\n5550100").contains("line feed U+000A"));
+    }
+
+    #[test]
+    fn an_international_prefix_read_in_the_usage_location_keeps_the_foreign_digits() {
+        assert_eq!(read("011 44 121 234 5678", "US"), "+44 1212345678");
+        assert_eq!(read("00241 06 03 12 54", "DE"), "+241 06031254");
+        assert_eq!(read("0039 06 6988 1234", "DE"), "+39 0669881234");
+    }
+
+    #[test]
+    fn the_international_prefix_does_not_count_toward_fifteen_digits() {
+        assert_eq!(read("011 49 1512 3456789", "US"), "+49 15123456789");
+        assert!(matches!(
+            PhoneNumber::parse("+49 1512 3456789 0123", None),
+            Err(ShapeError::TooManyDigits { digits: 17 })
+        ));
+    }
+
+    #[test]
+    fn digits_equal_to_the_home_country_code_stay_part_of_the_number() {
+        assert_eq!(read("250 123 452", "RW"), "+250 250123452");
+        assert_eq!(read("250 788 123 456", "RW"), "+250 788123456");
+    }
+
+    #[test]
+    fn a_country_code_never_starts_with_zero() {
+        let err = PhoneNumber::parse("+05114444301", None).unwrap_err();
+        assert!(
+            matches!(err, ShapeError::UnknownCountryCode { .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("never starts with 0"), "{err}");
+        // A pasted + in front of an international prefix, read in the usage location.
+        assert_eq!(read("+011 44 121 234 5678", "US"), "+44 1212345678");
+    }
+
+    #[test]
+    fn a_leading_eight_that_belongs_to_the_number_is_kept() {
+        assert_eq!(canon("+7 800 555 35 35"), "+7 8005553535");
+        assert_eq!(read("8 800 555 35 35", "RU"), "+7 8005553535");
+        assert_eq!(read("8 916 123 45 67", "RU"), "+7 9161234567");
+    }
+
+    #[test]
+    fn one_reading_for_search_in_several_regions() {
+        let regions: Vec<Region> = ["GB", "US", "DE"]
+            .iter()
+            .map(|r| Region::parse(r).unwrap())
+            .collect();
+        let texts = |input: &str| -> Vec<String> {
+            read_in_regions(input, &regions)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        // The trunk 0 makes it a GB number; the US reading is not a possible number.
+        assert_eq!(texts("020 7946 0000"), ["+44 2079460000", "+49 2079460000"]);
+        assert_eq!(texts("+44 (0)20 7946 0000"), ["+44 2079460000"]);
+        assert_eq!(texts("00 44 20 7946 0000"), ["+44 2079460000"]);
+        assert_eq!(texts("011 44 20 7946 0000"), ["+44 2079460000"]);
+        // Without a trunk prefix, each region's reading is possible.
+        assert_eq!(
+            texts("(206)\u{00A0}555\u{2013}0100"),
+            ["+44 2065550100", "+1 2065550100", "+49 2065550100"]
+        );
+        assert!(texts("not a number").is_empty());
+        assert!(texts("12").is_empty());
+    }
+
     #[test]
     fn canonical_parsing_is_strict() {
         assert!(PhoneNumber::parse_canonical("+1 2065550100").is_ok());
