@@ -176,15 +176,18 @@ fn grouped(rng: &mut Rng, digits: &str, sep: &str) -> String {
     out
 }
 
+const SEPARATORS: &[&str] = &[" ", " ", " ", "-", ".", ""];
+const PASTED_SEPARATORS: &[&str] = &[
+    "\u{00A0}", "\u{00A0}", "\u{2013}", "\u{2010}", "\u{2011}", "\u{2012}", "\u{2014}", "\u{2212}",
+    "\u{202F}", " ",
+];
+
 fn separator(rng: &mut Rng) -> &'static str {
-    *rng.pick(&[" ", " ", " ", "-", ".", ""])
+    SEPARATORS[rng.below(SEPARATORS.len())]
 }
 
 fn pasted_separator(rng: &mut Rng) -> &'static str {
-    *rng.pick(&[
-        "\u{00A0}", "\u{00A0}", "\u{2013}", "\u{2010}", "\u{2011}", "\u{2012}", "\u{2014}",
-        "\u{2212}", "\u{202F}", " ",
-    ])
+    PASTED_SEPARATORS[rng.below(PASTED_SEPARATORS.len())]
 }
 
 fn maybe_region(rng: &mut Rng, regions: &[RegionInfo]) -> Option<String> {
