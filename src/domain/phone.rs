@@ -358,6 +358,12 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
     }
 }
 
+/// Loads libphonenumber's metadata and builds the numbering plans now (patterns still compile on
+/// first use), so that the first number checked does not pay for it. Safe to call any time.
+pub fn load_metadata() {
+    let _ = known_country_codes();
+}
+
 /// True when libphonenumber's metadata knows this country calling code.
 pub fn is_known_country_code(code: u16) -> bool {
     plan::main_for_code(code).is_some()
