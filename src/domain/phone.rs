@@ -212,7 +212,7 @@ impl PhoneNumber {
     /// taken as written even where reading it as typed input would give another number:
     /// libphonenumber's reading is not idempotent (`8 8106914648` read in BY is the valid
     /// `+375 8106914648`, but typed `+375 8106914648` reads as the invalid `+375 106914648`). Every
-    /// number [`PhoneNumber::parse`] returns therefore reads back from its canonical string.
+    /// valid number [`PhoneNumber::parse`] returns therefore reads back from its canonical string.
     pub fn parse_canonical(input: &str) -> Result<Self, ShapeError> {
         let number = Self::parse(input, None)?;
         let canonical = number.to_string();
@@ -230,9 +230,6 @@ impl PhoneNumber {
     /// diagnosis says what is wrong with it), instead of making the record unreadable.
     pub fn parse_stored(text: &str) -> Result<Self, ShapeError> {
         let not_canonical = || match Self::parse(text, None) {
-            Ok(n) if n.to_string() == text => ShapeError::NotCanonical {
-                canonical: "+CC NUMBER[xEXT]".into(),
-            },
             Ok(n) => ShapeError::NotCanonical {
                 canonical: n.to_string(),
             },
