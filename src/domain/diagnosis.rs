@@ -102,7 +102,7 @@ pub fn diagnose(number: &PhoneNumber, slot: Option<PhoneType>, home: Option<Regi
         ));
     }
     if valid {
-        if let Some(finding) = country_mismatch(number, home) {
+        if let Some(finding) = country_mismatch(number, found.region, home) {
             warnings.push(finding);
         }
     } else {
@@ -151,7 +151,11 @@ fn region_name(country_code: u16) -> &'static str {
 /// A valid number whose country code is not the one of the user's usage location. Roaming staff
 /// exist, so this only warns, and offers no one-key swap: when the same digits are valid at home,
 /// the warning says so and carries that reading as [`Finding::other_reading`].
-fn country_mismatch(number: &PhoneNumber, home: Option<Region>) -> Option<Finding> {
+fn country_mismatch(
+    number: &PhoneNumber,
+    region: Option<&str>,
+    home: Option<Region>,
+) -> Option<Finding> {
     let home = home?;
     let home_code = home.country_code()?;
     if home_code == number.country_code() {
@@ -162,7 +166,7 @@ fn country_mismatch(number: &PhoneNumber, home: Option<Region>) -> Option<Findin
         format!(
             "a +{} ({}) number, but the user's usage location is {home} (+{home_code})",
             number.country_code(),
-            region_name(number.country_code())
+            region.unwrap_or_else(|| region_name(number.country_code()))
         ),
     );
     if let Some(at_home) = valid_number(home_code, number.national()) {
@@ -419,6 +423,11 @@ mod tests {
         assert_eq!(c.canonical.as_deref(), Some("+39 0669881234"));
         assert!(c.valid);
         assert_eq!(c.suggestion(), None);
+        assert!(
+            c.warnings[0].message.starts_with("a +39 (VA) number"),
+            "{}",
+            c.warnings[0].message
+        );
         // Had the Italian 0 been lost, the fix restores it instead of swapping in +49 (the same
         // digits are a valid DE number too).
         let d = diagnose(&number("+39 669881234"), None, Some(region("DE")));
