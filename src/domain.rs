@@ -9,7 +9,9 @@ pub mod number_type;
 pub mod opt_in;
 pub mod phone;
 pub mod pin;
+pub(crate) mod plan;
 pub mod policy;
+pub(crate) mod reading;
 pub mod region;
 pub mod role;
 pub mod rules;
@@ -17,6 +19,7 @@ pub mod sanitize;
 pub mod search;
 pub mod time;
 pub mod user;
+pub mod validity;
 
 pub use device::{Device, SenderId};
 pub use diagnosis::{Diagnosis, Finding, FindingKind, PhoneCheck};

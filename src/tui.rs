@@ -54,6 +54,8 @@ pub fn run(
     if let Some(why) = terminal::refusal() {
         return Err(why);
     }
+    // The phone metadata loads in a few milliseconds: off the key path, before the first number.
+    std::thread::spawn(crate::domain::phone::load_metadata);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

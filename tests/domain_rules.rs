@@ -415,6 +415,22 @@ fn sms_sign_in_state_not_configured_when_the_number_cannot_receive_texts() {
 }
 
 #[test]
+fn sms_sign_in_works_for_mobiles_whose_national_number_starts_with_zero() {
+    // Côte d'Ivoire, Benin and Congo mobiles keep a leading 0 after the country code (issue 11:
+    // typed without it they looked like no type at all, so SMS sign-in was refused).
+    for number in ["+225 0701234567", "+229 0190011234", "+242 061234567"] {
+        let u = enabled(&with(user("a@x.example"), PhoneType::Mobile, number)).unwrap();
+        let m = u.method(PhoneType::Mobile).unwrap();
+        let (_, claim) = claim_of(&u).unwrap();
+        assert_eq!(
+            sms_sign_in_state(&u, m, &policy(), &[claim]).0,
+            SmsSignInState::Ready,
+            "{number}"
+        );
+    }
+}
+
+#[test]
 fn sms_sign_in_state_phone_number_not_unique_for_the_later_claimant() {
     let earlier = Claim {
         upn_key: "first@x.example".into(),

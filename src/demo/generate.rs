@@ -273,7 +273,8 @@ fn add_phones(
         // The right digits with the wrong country code.
         175..=184 => valid_number(rng, region, true, used).map(|right| {
             let code = if right.country_code() == 1 { 44 } else { 1 };
-            PhoneNumber::from_parts(code, right.national(), None).unwrap_or(right)
+            // Read as typed, so the number is canonical (`+1 1...` loses its trunk 1).
+            PhoneNumber::parse(&format!("+{code} {}", right.national()), None).unwrap_or(right)
         }),
         _ => valid_number(rng, region, true, used),
     };

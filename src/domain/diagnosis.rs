@@ -1,12 +1,18 @@
 //! Validity of a well-shaped number: warnings that explain, and a suggested correction where one
 //! exists (DOMAIN.md §2). Nothing here refuses a number; shape errors do that.
+//!
+//! A suggestion is the one-key fix (`x` in the number field, the wizard's `replace-number`). It is
+//! offered only for a number that cannot work as entered (not valid), and only when the
+//! correction is valid. A valid number from another country may be right (staff travel, keep a
+//! foreign phone): its warning names the other reading, but does not offer it as the fix.
 
 use serde::Serialize;
 
 use super::method::PhoneType;
 use super::number_type::NumberType;
-use super::phone::{PhoneNumber, known_country_codes};
+use super::phone::PhoneNumber;
 use super::region::Region;
+use super::validity;
 
 /// What kind of problem a finding is, as a stable JSON name.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
@@ -33,7 +39,13 @@ pub struct Finding {
     #[serde(rename = "code")]
     pub kind: FindingKind,
     pub message: String,
+    /// The one-key correction: only for a number that cannot work as entered, and always valid.
     pub suggestion: Option<PhoneNumber>,
+    /// Another valid reading of the same digits that is *not* offered as the fix, because the
+    /// number as entered is valid too (a foreign number whose digits also work at home). The
+    /// wizard offers it only after the caller says the user is not abroad.
+    #[serde(rename = "otherReading", skip_serializing_if = "Option::is_none")]
+    pub other_reading: Option<PhoneNumber>,
 }
 
 impl Finding {
@@ -42,6 +54,7 @@ impl Finding {
             kind,
             message,
             suggestion: None,
+            other_reading: None,
         }
     }
 }
@@ -67,24 +80,15 @@ impl Diagnosis {
 /// Validity and number type only: the cheap part of a diagnosis, for hot paths (SMS sign-in
 /// state, generators) that need no explanation or suggestion.
 pub fn classify(number: &PhoneNumber) -> (bool, NumberType) {
-    let Some(library) = number.to_library() else {
-        return (false, NumberType::Unknown);
-    };
-    if !phonenumber::is_valid(&library) {
-        return (false, NumberType::Unknown);
-    }
-    let kind = library.number_type(&phonenumber::metadata::DATABASE);
-    (true, NumberType::from_library(kind))
+    let found = validity::classify(number);
+    (found.valid, found.number_type)
 }
 
 /// Diagnoses `number` for `slot` (if known) and a user whose usage location is `home` (if known).
 pub fn diagnose(number: &PhoneNumber, slot: Option<PhoneType>, home: Option<Region>) -> Diagnosis {
-    let library = number.to_library();
-    let (valid, number_type) = classify(number);
-    let region = library
-        .as_ref()
-        .and_then(|n| n.country().id())
-        .map(|id| id.as_ref().to_owned());
+    let found = validity::classify(number);
+    let (valid, number_type) = (found.valid, found.number_type);
+    let region = found.region.map(str::to_owned);
 
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -98,7 +102,7 @@ pub fn diagnose(number: &PhoneNumber, slot: Option<PhoneType>, home: Option<Regi
         ));
     }
     if valid {
-        if let Some(finding) = country_mismatch(number, home) {
+        if let Some(finding) = country_mismatch(number, found.region, home) {
             warnings.push(finding);
         }
     } else {
@@ -132,24 +136,26 @@ pub fn diagnose(number: &PhoneNumber, slot: Option<PhoneType>, home: Option<Regi
     }
 }
 
-fn is_valid_number(country_code: u16, national: &str) -> Option<PhoneNumber> {
-    let candidate = PhoneNumber::from_parts(country_code, national, None)?;
-    candidate
-        .to_library()
-        .filter(phonenumber::is_valid)
-        .map(|_| candidate)
+/// `+country_code national` when it is a valid number.
+fn valid_number(country_code: u16, national: &str) -> Option<PhoneNumber> {
+    if !validity::is_valid_digits(country_code, national) {
+        return None;
+    }
+    PhoneNumber::from_parts(country_code, national, None)
 }
 
-fn region_name(country_code: u16) -> String {
-    phonenumber::metadata::DATABASE
-        .region(&country_code)
-        .and_then(|regions| regions.first().map(|r| (*r).to_owned()))
-        .unwrap_or_else(|| "?".into())
+fn region_name(country_code: u16) -> &'static str {
+    validity::main_region(country_code).unwrap_or("?")
 }
 
 /// A valid number whose country code is not the one of the user's usage location. Roaming staff
-/// exist, so this only warns; when the same digits are valid at home, that is the suggestion.
-fn country_mismatch(number: &PhoneNumber, home: Option<Region>) -> Option<Finding> {
+/// exist, so this only warns, and offers no one-key swap: when the same digits are valid at home,
+/// the warning says so and carries that reading as [`Finding::other_reading`].
+fn country_mismatch(
+    number: &PhoneNumber,
+    region: Option<&str>,
+    home: Option<Region>,
+) -> Option<Finding> {
     let home = home?;
     let home_code = home.country_code()?;
     if home_code == number.country_code() {
@@ -160,20 +166,19 @@ fn country_mismatch(number: &PhoneNumber, home: Option<Region>) -> Option<Findin
         format!(
             "a +{} ({}) number, but the user's usage location is {home} (+{home_code})",
             number.country_code(),
-            region_name(number.country_code())
+            region.unwrap_or_else(|| region_name(number.country_code()))
         ),
     );
-    if let Some(at_home) = is_valid_number(home_code, number.national()) {
-        finding
-            .message
-            .push_str(&format!("; the same digits are a valid {home} number"));
-        finding.suggestion = Some(with_extension(at_home, number));
+    if let Some(at_home) = valid_number(home_code, number.national()) {
+        finding.message.push_str(&format!(
+            "; the same digits are valid in the user's usage location {home}: confirm whether the user is abroad"
+        ));
+        finding.other_reading = Some(with_extension(at_home, number));
     }
     Some(finding)
 }
 
-/// An invalid number, with the likeliest correction: the usage location's country code, a doubled
-/// country code, a stray trunk `0`, or the one country where these digits are valid.
+/// An invalid number, with the likeliest valid correction (see [`suggest_correction`]).
 fn invalid_number(number: &PhoneNumber, home: Option<Region>) -> Finding {
     let code = number.country_code();
     let national = number.national();
@@ -189,41 +194,60 @@ fn invalid_number(number: &PhoneNumber, home: Option<Region>) -> Finding {
         kind: FindingKind::InvalidNumber,
         message,
         suggestion: suggestion.map(|(fixed, _)| with_extension(fixed, number)),
+        other_reading: None,
     }
 }
 
+/// The correction of an invalid number, likeliest first; every candidate is a valid number:
+///
+/// 1. a lost or stray leading `0` in the same country (`+39 669881234` -> `+39 0669881234`: the
+///    digits after an international prefix were read without the Italian zero);
+/// 2. the usage location's country code (`+1 491570157` for an AU user);
+/// 3. a country code written twice, or another code written after it (`+61 61491570157`);
+/// 4. the one country where these digits are valid, when there is exactly one.
 fn suggest_correction(
     code: u16,
     national: &str,
     home: Option<Region>,
 ) -> Option<(PhoneNumber, String)> {
+    let trimmed = national.trim_start_matches('0');
+    if trimmed.len() != national.len()
+        && let Some(fixed) = valid_number(code, trimmed)
+    {
+        return Some((fixed, "without the trunk prefix 0".into()));
+    }
+    if let Some(fixed) = valid_number(code, &format!("0{national}")) {
+        return Some((
+            fixed,
+            "with the leading 0 that belongs to the number".into(),
+        ));
+    }
     if let Some(home) = home
         && let Some(home_code) = home.country_code().filter(|c| *c != code)
-        && let Some(fixed) = is_valid_number(home_code, national)
+        && let Some(fixed) = valid_number(home_code, national)
     {
         return Some((fixed, format!("valid with {home}'s country code")));
     }
     for len in 1..=3.min(national.len()) {
         if let Ok(inner) = national[..len].parse::<u16>()
-            && let Some(fixed) = is_valid_number(inner, &national[len..])
+            && let Some(fixed) = valid_number(inner, &national[len..])
         {
-            return Some((fixed, "the country code looks doubled".into()));
+            let why = if inner == code {
+                "the country code looks doubled".to_owned()
+            } else {
+                format!("the digits after +{code} start with the country code +{inner}")
+            };
+            return Some((fixed, why));
         }
     }
-    let trimmed = national.trim_start_matches('0');
-    if trimmed.len() != national.len()
-        && let Some(fixed) = is_valid_number(code, trimmed)
-    {
-        return Some((fixed, "without the trunk prefix 0".into()));
-    }
-    let mut elsewhere = known_country_codes()
-        .iter()
-        .filter(|c| **c != code)
-        .filter_map(|c| is_valid_number(*c, national));
+    let mut elsewhere = validity::codes_where_valid(national).filter(|c| *c != code);
     match (elsewhere.next(), elsewhere.next()) {
         (Some(only), None) => {
-            let region = region_name(only.country_code());
-            Some((only, format!("it looks like a {region} number")))
+            let fixed = PhoneNumber::from_parts(only, national, None)?;
+            Some((
+                fixed,
+                format!("it looks like a {} number", region_name(only)),
+            ))
         }
         _ => None,
     }
@@ -357,9 +381,57 @@ mod tests {
     }
 
     #[test]
-    fn invalid_for_plus_one_but_valid_for_plus_44_is_suggested() {
+    fn a_valid_foreign_number_names_the_home_reading_but_offers_no_fix() {
+        // +1 207 946 0123 is a valid US number (Maine); for a GB user the same digits are also a
+        // valid GB number. Either may be right, so nothing is one key away.
         let d = diagnose(&number("+1 2079460123"), None, Some(region("GB")));
-        assert_eq!(d.suggestion(), Some(&number("+44 2079460123")));
+        assert!(d.valid);
+        assert_eq!(d.suggestion(), None);
+        let mismatch = d
+            .warnings
+            .iter()
+            .find(|w| w.kind == FindingKind::CountryMismatch)
+            .unwrap();
+        assert!(
+            mismatch
+                .message
+                .contains("the same digits are valid in the user's usage location GB"),
+            "{}",
+            mismatch.message
+        );
+        assert_eq!(mismatch.other_reading, Some(number("+44 2079460123")));
+    }
+
+    #[test]
+    fn an_invalid_us_number_gets_the_home_country_code() {
+        let d = diagnose(&number("+1 4915701570"), None, Some(region("AU")));
+        assert!(!d.valid);
+        assert_eq!(d.suggestion(), None, "no valid AU reading of these digits");
+        let d = diagnose(&number("+1 491570157"), None, Some(region("AU")));
+        assert_eq!(d.suggestion(), Some(&number("+61 491570157")));
+    }
+
+    #[test]
+    fn a_misread_international_prefix_is_not_corrected_to_the_home_country() {
+        // Read in DE, 0039 06 6988 1234 is the Vatican number +39 0669881234: valid, no fix.
+        let c = check(
+            "0039 06 6988 1234",
+            None,
+            Some(PhoneType::Office),
+            Some(region("DE")),
+        );
+        assert_eq!(c.canonical.as_deref(), Some("+39 0669881234"));
+        assert!(c.valid);
+        assert_eq!(c.suggestion(), None);
+        assert!(
+            c.warnings[0].message.starts_with("a +39 (VA) number"),
+            "{}",
+            c.warnings[0].message
+        );
+        // Had the Italian 0 been lost, the fix restores it instead of swapping in +49 (the same
+        // digits are a valid DE number too).
+        let d = diagnose(&number("+39 669881234"), None, Some(region("DE")));
+        assert_eq!(d.suggestion(), Some(&number("+39 0669881234")));
     }
 
     #[test]

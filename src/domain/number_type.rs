@@ -1,6 +1,5 @@
 //! What kind of line a number is, in libphonenumber's words, and what that means for sign-in.
 
-use phonenumber::Type;
 use serde::Serialize;
 
 /// libphonenumber's number type, named as JSON names it (`fixedLineOrMobile`, `tollFree`, ...).
@@ -22,23 +21,6 @@ pub enum NumberType {
 }
 
 impl NumberType {
-    pub(crate) fn from_library(kind: Type) -> Self {
-        match kind {
-            Type::FixedLine => Self::FixedLine,
-            Type::Mobile => Self::Mobile,
-            Type::FixedLineOrMobile => Self::FixedLineOrMobile,
-            Type::TollFree => Self::TollFree,
-            Type::PremiumRate => Self::PremiumRate,
-            Type::SharedCost => Self::SharedCost,
-            Type::PersonalNumber => Self::PersonalNumber,
-            Type::Voip => Self::Voip,
-            Type::Pager => Self::Pager,
-            Type::Uan => Self::Uan,
-            Type::Voicemail => Self::Voicemail,
-            _ => Self::Unknown,
-        }
-    }
-
     /// The JSON name, for plain-text output.
     pub fn as_str(self) -> &'static str {
         match self {

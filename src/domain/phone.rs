@@ -5,12 +5,19 @@
 //! form?) decides whether a number may be saved at all; [`PhoneNumber::parse`] answers it with a
 //! [`ShapeError`] that says why. *Validity* (does libphonenumber's metadata know such a number?) only
 //! produces warnings; [`crate::domain::diagnosis`] answers it.
+//!
+//! [`PhoneNumber::parse`] is the one reading of a number, wherever a number enters: the number
+//! field, `phone check|add|update`, the sign-in page's number prompt, the tenant file (through
+//! [`PhoneNumber::parse_canonical`]) and search queries (through [`read_in_regions`]).
+
+mod characters;
 
 use std::fmt;
 use std::str::FromStr;
 
-use phonenumber::metadata::DATABASE;
-
+pub use self::characters::{describe as describe_character, is_invisible_or_bidi, is_separator};
+use super::plan::{self, LengthFit};
+use super::reading::{self, ReadError};
 use super::region::Region;
 
 /// Longest input we even look at. A phone number with an extension never needs more than ~40
@@ -66,18 +73,24 @@ impl fmt::Display for ShapeError {
             ),
             Self::ControlCharacter { codepoint } => write!(
                 f,
-                "contains a control character (U+{codepoint:04X}); type the number on one line"
+                "contains a control character ({}); type the number on one line",
+                describe_codepoint(*codepoint)
             ),
             Self::InvisibleCharacter { codepoint } => write!(
                 f,
-                "contains an invisible or direction-changing character (U+{codepoint:04X})"
+                "contains an invisible or direction-changing character ({}); retype the number instead of pasting it",
+                describe_codepoint(*codepoint)
             ),
-            Self::NonAsciiDigit { found } => {
-                write!(f, "'{found}' is not an ASCII digit; type the digits 0-9")
-            }
-            Self::NotAllowed { found } => {
-                write!(f, "'{found}' is not allowed in a phone number")
-            }
+            Self::NonAsciiDigit { found } => write!(
+                f,
+                "{} is not an ASCII digit; type the digits 0-9",
+                describe_character(*found)
+            ),
+            Self::NotAllowed { found } => write!(
+                f,
+                "{} is not allowed in a phone number",
+                describe_character(*found)
+            ),
             Self::Letters { text } => write!(
                 f,
                 "letters are not allowed in a phone number (\"{text}\"); only an extension may follow, as x123"
@@ -96,6 +109,10 @@ impl fmt::Display for ShapeError {
             Self::NeedsCountry => write!(
                 f,
                 "start the number with + and the country code (as +1 2065550100), or give a region"
+            ),
+            Self::UnknownCountryCode { digits } if digits.starts_with('0') => write!(
+                f,
+                "+{digits}: a country code never starts with 0; write +, then the country code (as +44 20…)"
             ),
             Self::UnknownCountryCode { digits } => {
                 write!(f, "+{digits} does not start with a known country code")
@@ -118,26 +135,26 @@ impl fmt::Display for ShapeError {
 
 impl std::error::Error for ShapeError {}
 
-/// True for characters that are invisible or reorder text: they can make a number look like another
-/// on screen, so they are refused in input and stripped before display.
-pub fn is_invisible_or_bidi(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{061C}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-    )
+fn describe_codepoint(codepoint: u32) -> String {
+    char::from_u32(codepoint).map_or_else(|| format!("U+{codepoint:04X}"), describe_character)
 }
 
 impl PhoneNumber {
-    /// Parses what a person typed or pasted. Without a leading `+`, `region` says which country's
-    /// national format the input is in (the user's usage location); without either, the input is
-    /// refused rather than guessed.
+    /// Reads what a person typed or pasted, the way libphonenumber reads it, into the canonical
+    /// form. This is the one reading of a number wherever one enters phonedesk.
+    ///
+    /// - Separators are ASCII ` -.()/`, no-break spaces and Unicode dashes; an extension may
+    ///   follow as `x12`, `ext 12`, `ext. 12`, `extension 12` or `#12`.
+    /// - With a leading `+`, the country code follows. Without one, `region` (the user's usage
+    ///   location) says how to read the digits: its international prefix (`00`, `011`) followed by
+    ///   a country code, its own country code written without `+`, or its national format with
+    ///   the trunk prefix (`020 7946 0000` in GB). Without `+` and without a region, the input is
+    ///   refused rather than guessed.
+    /// - A national (trunk) prefix is dropped where libphonenumber drops it (`+44 (0)20…`), and kept
+    ///   where it belongs to the number (`+7 800…`, Italian leading zeros).
+    /// - The shape limits are phonedesk's own: at least [`MIN_NATIONAL_DIGITS`] national digits,
+    ///   at most [`MAX_E164_DIGITS`] digits after the international prefix, no letters, no
+    ///   invisible characters (see [`ShapeError`]).
     pub fn parse(input: &str, region: Option<Region>) -> Result<Self, ShapeError> {
         let trimmed = input.trim();
         if trimmed.is_empty() {
@@ -152,19 +169,31 @@ impl PhoneNumber {
         }
         let (main, extension) = split_extension(trimmed)?;
         let (has_plus, digits) = main_digits(main)?;
-        let (country_code, national) = if has_plus {
-            split_country_code(&digits)?
-        } else {
-            let region = region.ok_or(ShapeError::NeedsCountry)?;
-            national_in_region(&digits, region)?
-        };
-        let national = strip_trunk_prefix(country_code, national);
-        let total = country_code.to_string().len() + national.len();
+        let region_plan = region.and_then(|r| plan::for_region(r.code()));
+        if !has_plus && region_plan.is_none() {
+            return Err(ShapeError::NeedsCountry);
+        }
+        let read = reading::read_digits(has_plus, &digits, region_plan).map_err(|e| match e {
+            ReadError::NeedsCountry => ShapeError::NeedsCountry,
+            ReadError::UnknownCountryCode { digits } => ShapeError::UnknownCountryCode { digits },
+            ReadError::TooShort { digits } => ShapeError::TooShort { digits },
+            ReadError::TooLong { digits } => ShapeError::TooManyDigits { digits },
+        })?;
+        Self::checked(read.country_code, read.national, extension)
+    }
+
+    /// Applies phonedesk's length limits to a number read from digits.
+    fn checked(
+        country_code: u16,
+        national: String,
+        extension: Option<String>,
+    ) -> Result<Self, ShapeError> {
         if national.len() < MIN_NATIONAL_DIGITS {
             return Err(ShapeError::TooShort {
                 digits: national.len(),
             });
         }
+        let total = country_code.to_string().len() + national.len();
         if total > MAX_E164_DIGITS {
             return Err(ShapeError::TooManyDigits { digits: total });
         }
@@ -178,14 +207,56 @@ impl PhoneNumber {
     /// Parses only the strict canonical form, as stored in the database and in tenant files
     /// (`+1 2065550100`, `+1 2065550100x123`). Anything else is a shape error that names the
     /// canonical spelling when there is one.
+    ///
+    /// The canonical form names its number exactly, so a canonical string of a *valid* number is
+    /// taken as written even where reading it as typed input would give another number:
+    /// libphonenumber's reading is not idempotent (`8 8106914648` read in BY is the valid
+    /// `+375 8106914648`, but typed `+375 8106914648` reads as the invalid `+375 106914648`). Every
+    /// valid number [`PhoneNumber::parse`] returns therefore reads back from its canonical string.
     pub fn parse_canonical(input: &str) -> Result<Self, ShapeError> {
         let number = Self::parse(input, None)?;
         let canonical = number.to_string();
         if canonical == input {
-            Ok(number)
-        } else {
-            Err(ShapeError::NotCanonical { canonical })
+            return Ok(number);
         }
+        match Self::parse_stored(input) {
+            Ok(exact) if super::validity::classify(&exact).valid => Ok(exact),
+            _ => Err(ShapeError::NotCanonical { canonical }),
+        }
+    }
+
+    /// Decodes a number phonedesk itself stored in canonical form, without reading it again: a
+    /// number saved before a change to the reading rules still loads as it was saved (and the
+    /// diagnosis says what is wrong with it), instead of making the record unreadable.
+    pub fn parse_stored(text: &str) -> Result<Self, ShapeError> {
+        let not_canonical = || match Self::parse(text, None) {
+            Ok(n) => ShapeError::NotCanonical {
+                canonical: n.to_string(),
+            },
+            Err(e) => e,
+        };
+        let rest = text.strip_prefix('+').ok_or_else(not_canonical)?;
+        let (code, rest) = rest.split_once(' ').ok_or_else(not_canonical)?;
+        let (national, extension) = match rest.split_once('x') {
+            Some((national, ext)) => (national, Some(ext)),
+            None => (rest, None),
+        };
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(code) || !all_digits(national) || !extension.is_none_or(all_digits) {
+            return Err(not_canonical());
+        }
+        let country_code = reading::split_country_code(code)
+            .filter(|(_, rest)| rest.is_empty())
+            .map(|(code, _)| code)
+            .ok_or_else(not_canonical)?;
+        if extension.is_some_and(|e| e.len() > MAX_EXTENSION_DIGITS) {
+            return Err(not_canonical());
+        }
+        Self::checked(
+            country_code,
+            national.to_owned(),
+            extension.map(str::to_owned),
+        )
     }
 
     /// Builds a number from parts already known to be well formed (used by generators and by the
@@ -244,9 +315,11 @@ impl PhoneNumber {
         out
     }
 
-    /// The libphonenumber view of this number, for validity and type questions.
-    pub(crate) fn to_library(&self) -> Option<phonenumber::PhoneNumber> {
-        phonenumber::parse(None, format!("+{}{}", self.country_code, self.national)).ok()
+    /// True when the national number has a length libphonenumber considers possible for its
+    /// country (`isPossibleNumber`): a reading a directory could hold, valid or not.
+    pub fn is_possible(&self) -> bool {
+        plan::main_for_code(self.country_code)
+            .is_some_and(|p| p.length_fit(&self.national) == LengthFit::Possible)
     }
 }
 
@@ -278,24 +351,48 @@ impl serde::Serialize for PhoneNumber {
 impl<'de> serde::Deserialize<'de> for PhoneNumber {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        Self::parse_canonical(&text).map_err(serde::de::Error::custom)
+        Self::parse_stored(&text).map_err(serde::de::Error::custom)
     }
+}
+
+/// Loads libphonenumber's metadata and builds the numbering plans now (patterns still compile on
+/// first use), so that the first number checked does not pay for it. Safe to call any time.
+pub fn load_metadata() {
+    let _ = known_country_codes();
 }
 
 /// True when libphonenumber's metadata knows this country calling code.
 pub fn is_known_country_code(code: u16) -> bool {
-    DATABASE.by_code(&code).is_some()
+    plan::main_for_code(code).is_some()
 }
 
 /// Every country calling code the metadata knows, ascending.
 pub fn known_country_codes() -> &'static [u16] {
     static CODES: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
-    CODES.get_or_init(|| {
-        let mut codes: Vec<u16> = DATABASE.iter().map(|m| m.country_code()).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        codes
-    })
+    CODES.get_or_init(|| plan::codes().collect())
+}
+
+/// The canonical readings of a query as a caller reads it out, in each of `regions` (the usage
+/// locations in play): `020 7946 0000` in GB and US gives `+44 2079460000` only, since the US
+/// reading is not a possible number. Deduplicated, in the order of `regions`; only readings of a
+/// possible length are kept. An input with `+` has at most one reading. For search.
+pub fn read_in_regions(input: &str, regions: &[Region]) -> Vec<PhoneNumber> {
+    let mut readings: Vec<PhoneNumber> = Vec::new();
+    let regions = regions.iter().copied().map(Some);
+    let tries: Vec<Option<Region>> = if input.trim_start().starts_with('+') {
+        std::iter::once(None).chain(regions).collect()
+    } else {
+        regions.collect()
+    };
+    for region in tries {
+        if let Ok(number) = PhoneNumber::parse(input, region)
+            && number.is_possible()
+            && !readings.contains(&number)
+        {
+            readings.push(number);
+        }
+    }
+    readings
 }
 
 fn check_character(c: char) -> Result<(), ShapeError> {
@@ -309,7 +406,7 @@ fn check_character(c: char) -> Result<(), ShapeError> {
             codepoint: u32::from(c),
         });
     }
-    if c.is_ascii() {
+    if c.is_ascii() || is_separator(c) {
         return Ok(());
     }
     if c.is_numeric() {
@@ -349,11 +446,18 @@ fn split_extension(input: &str) -> Result<(&str, Option<String>), ShapeError> {
     if ext.len() > MAX_EXTENSION_DIGITS {
         return Err(ShapeError::ExtensionTooLong { digits: ext.len() });
     }
-    Ok((main.trim_end(), Some(ext.to_owned())))
+    Ok((
+        main.trim_end_matches(is_separator_or_space),
+        Some(ext.to_owned()),
+    ))
+}
+
+fn is_separator_or_space(c: char) -> bool {
+    c.is_whitespace() || is_separator(c)
 }
 
 /// Returns whether the main part starts with `+`, and its digits; refuses anything but digits and
-/// the usual separators (space, `-`, `.`, `(`, `)`, `/`).
+/// separators (see [`is_separator`]).
 fn main_digits(main: &str) -> Result<(bool, String), ShapeError> {
     let main = main.trim();
     if main.matches('+').count() > 1 {
@@ -364,7 +468,7 @@ fn main_digits(main: &str) -> Result<(bool, String), ShapeError> {
     for (i, c) in main.char_indices() {
         match c {
             '0'..='9' => digits.push(c),
-            ' ' | '-' | '.' | '(' | ')' | '/' => {}
+            c if is_separator(c) => {}
             '+' if i == 0 => plus = true,
             '+' => return Err(ShapeError::MisplacedPlus),
             other => return Err(ShapeError::NotAllowed { found: other }),
@@ -378,55 +482,6 @@ fn main_digits(main: &str) -> Result<(bool, String), ShapeError> {
         });
     }
     Ok((plus, digits))
-}
-
-/// Country codes are prefix-free (ITU E.164), so at most one of the 1-, 2- and 3-digit prefixes is
-/// an assigned code.
-fn split_country_code(digits: &str) -> Result<(u16, String), ShapeError> {
-    for len in 1..=3.min(digits.len()) {
-        if let Ok(code) = digits[..len].parse::<u16>()
-            && is_known_country_code(code)
-        {
-            return Ok((code, digits[len..].to_owned()));
-        }
-    }
-    Err(ShapeError::UnknownCountryCode {
-        digits: digits.chars().take(3).collect(),
-    })
-}
-
-/// Reads digits written in `region`'s national format (trunk prefix and all) with libphonenumber.
-fn national_in_region(digits: &str, region: Region) -> Result<(u16, String), ShapeError> {
-    if digits.len() > MAX_E164_DIGITS {
-        return Err(ShapeError::TooManyDigits {
-            digits: digits.len(),
-        });
-    }
-    match phonenumber::parse(Some(region.id()), digits) {
-        Ok(parsed) => Ok((parsed.code().value(), parsed.national().to_string())),
-        Err(_) => Err(ShapeError::TooShort {
-            digits: digits.len(),
-        }),
-    }
-}
-
-/// `+44 (0)20 7946 0000` is written with the UK trunk prefix; libphonenumber knows which countries
-/// have one and drops it, while keeping the leading zeros that belong to the number (Italy).
-fn strip_trunk_prefix(country_code: u16, national: String) -> String {
-    if !national.starts_with('0') {
-        return national;
-    }
-    match phonenumber::parse(None, format!("+{country_code}{national}")) {
-        Ok(parsed) if parsed.code().value() == country_code => {
-            let stripped = parsed.national().to_string();
-            if stripped.len() >= MIN_NATIONAL_DIGITS {
-                stripped
-            } else {
-                national
-            }
-        }
-        _ => national,
-    }
 }
 
 #[cfg(test)]
@@ -521,6 +576,108 @@ mod tests {
         let gb = Region::parse("GB").unwrap();
         let n = PhoneNumber::parse("020 7946 0000", Some(gb)).unwrap();
         assert_eq!(n.to_string(), "+44 2079460000");
+    }
+
+    fn read(input: &str, region: &str) -> String {
+        match PhoneNumber::parse(input, Some(Region::parse(region).unwrap())) {
+            Ok(n) => n.to_string(),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    #[test]
+    fn pasted_no_break_spaces_and_unicode_dashes_are_separators() {
+        assert_eq!(
+            canon("+44\u{00A0}20\u{00A0}7946\u{00A0}0000"),
+            "+44 2079460000"
+        );
+        assert_eq!(
+            canon("+44\u{202F}20\u{202F}7946\u{202F}0000"),
+            "+44 2079460000"
+        );
+        assert_eq!(canon("+1 206\u{2013}555\u{2013}0100"), "+1 2065550100");
+        assert_eq!(canon("+1 206\u{2212}555\u{2010}0100"), "+1 2065550100");
+        assert_eq!(
+            canon("+1 206\u{2014}555\u{2015}0100\u{00A0}x12"),
+            "+1 2065550100x12"
+        );
+    }
+
+    #[test]
+    fn refused_characters_are_named_not_echoed() {
+        let message = |s: &str| PhoneNumber::parse(s, None).unwrap_err().to_string();
+        assert!(message("+1 206\u{200B}5550100").contains("zero-width space U+200B"));
+        assert!(message("+1 206\u{202E}5550100").contains("right-to-left override U+202E"));
+        assert!(message("+1 206\u{2009}5550100").contains("thin space U+2009"));
+        assert!(message("+1 206\u{3000}5550100").contains("ideographic space U+3000"));
+        assert!(message("+1 206\n5550100").contains("line feed U+000A"));
+    }
+
+    #[test]
+    fn an_international_prefix_read_in_the_usage_location_keeps_the_foreign_digits() {
+        assert_eq!(read("011 44 121 234 5678", "US"), "+44 1212345678");
+        assert_eq!(read("00241 06 03 12 54", "DE"), "+241 06031254");
+        assert_eq!(read("0039 06 6988 1234", "DE"), "+39 0669881234");
+    }
+
+    #[test]
+    fn the_international_prefix_does_not_count_toward_fifteen_digits() {
+        assert_eq!(read("011 49 1512 3456789", "US"), "+49 15123456789");
+        assert!(matches!(
+            PhoneNumber::parse("+49 1512 3456789 0123", None),
+            Err(ShapeError::TooManyDigits { digits: 17 })
+        ));
+    }
+
+    #[test]
+    fn digits_equal_to_the_home_country_code_stay_part_of_the_number() {
+        assert_eq!(read("250 123 452", "RW"), "+250 250123452");
+        assert_eq!(read("250 788 123 456", "RW"), "+250 788123456");
+    }
+
+    #[test]
+    fn a_country_code_never_starts_with_zero() {
+        let err = PhoneNumber::parse("+05114444301", None).unwrap_err();
+        assert!(
+            matches!(err, ShapeError::UnknownCountryCode { .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("never starts with 0"), "{err}");
+        // A pasted + in front of an international prefix, read in the usage location.
+        assert_eq!(read("+011 44 121 234 5678", "US"), "+44 1212345678");
+    }
+
+    #[test]
+    fn a_leading_eight_that_belongs_to_the_number_is_kept() {
+        assert_eq!(canon("+7 800 555 35 35"), "+7 8005553535");
+        assert_eq!(read("8 800 555 35 35", "RU"), "+7 8005553535");
+        assert_eq!(read("8 916 123 45 67", "RU"), "+7 9161234567");
+    }
+
+    #[test]
+    fn one_reading_for_search_in_several_regions() {
+        let regions: Vec<Region> = ["GB", "US", "DE"]
+            .iter()
+            .map(|r| Region::parse(r).unwrap())
+            .collect();
+        let texts = |input: &str| -> Vec<String> {
+            read_in_regions(input, &regions)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        // The trunk 0 makes it a GB number; the US reading is not a possible number.
+        assert_eq!(texts("020 7946 0000"), ["+44 2079460000", "+49 2079460000"]);
+        assert_eq!(texts("+44 (0)20 7946 0000"), ["+44 2079460000"]);
+        assert_eq!(texts("00 44 20 7946 0000"), ["+44 2079460000"]);
+        assert_eq!(texts("011 44 20 7946 0000"), ["+44 2079460000"]);
+        // Without a trunk prefix, each region's reading is possible.
+        assert_eq!(
+            texts("(206)\u{00A0}555\u{2013}0100"),
+            ["+44 2065550100", "+1 2065550100", "+49 2065550100"]
+        );
+        assert!(texts("not a number").is_empty());
+        assert!(texts("12").is_empty());
     }
 
     #[test]

@@ -209,12 +209,20 @@ fn replace_number(f: &Facts, origin: Option<&CheckSpec>) -> Result<(String, Vec<
         Some("country-code") => Some(FindingKind::CountryMismatch),
         _ => None,
     };
+    // The tree reaches a country-code fix only after the caller said the user is not abroad:
+    // then the home reading of a valid foreign number is the correction. Otherwise only a
+    // suggestion (for a number that cannot work as entered) is.
     let found = f.user.phone_methods.iter().find_map(|m| {
         diagnose(&m.phone_number, Some(m.phone_type), f.user.usage_location)
             .warnings
             .into_iter()
             .filter(|w| wanted.is_none_or(|k| w.kind == k))
-            .find_map(|w| w.suggestion)
+            .find_map(|w| match w.kind {
+                FindingKind::CountryMismatch if wanted == Some(FindingKind::CountryMismatch) => {
+                    w.suggestion.or(w.other_reading)
+                }
+                _ => w.suggestion,
+            })
             .map(|fixed| (m.phone_type, m.phone_number.clone(), fixed))
     });
     let (slot, old, fixed) =

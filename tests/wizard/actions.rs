@@ -78,12 +78,43 @@ fn replace_number_corrects_a_country_mismatch() {
         },
     );
     let mut wizard = w.start("ethan.ward", "never-arrives");
+    // A valid foreign number may be right: the swap waits until the caller says the user is not
+    // abroad.
+    assert_eq!(current_step(&wizard), "arrive.abroad");
+    assert!(wizard.pending_action().is_none());
+    wizard.answer("not-abroad").unwrap();
     assert_eq!(current_step(&wizard), "fix.correct-country");
     apply_and_recheck(&w, &mut wizard, "replace-number", "country-code");
     let ethan = w.store.user(&upn("ethan.ward")).unwrap();
     assert_eq!(
         ethan.method(PhoneType::Mobile).unwrap().phone_number,
         PhoneNumber::parse_canonical("+1 2079460123").unwrap()
+    );
+}
+
+#[test]
+fn a_user_abroad_keeps_the_foreign_number() {
+    let w = world();
+    w.edit(
+        "ethan.ward",
+        Edit::UpdatePhone {
+            slot: PhoneType::Mobile,
+            number: PhoneNumber::parse_canonical("+44 2079460123").unwrap(),
+        },
+    );
+    let mut wizard = w.start("ethan.ward", "never-arrives");
+    assert_eq!(current_step(&wizard), "arrive.abroad");
+    wizard.answer("abroad").unwrap();
+    assert_ne!(current_step(&wizard), "fix.correct-country");
+    assert!(
+        wizard
+            .pending_action()
+            .is_none_or(|a| a.name != "replace-number")
+    );
+    let ethan = w.store.user(&upn("ethan.ward")).unwrap();
+    assert_eq!(
+        ethan.method(PhoneType::Mobile).unwrap().phone_number,
+        PhoneNumber::parse_canonical("+44 2079460123").unwrap()
     );
 }
 
