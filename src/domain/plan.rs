@@ -12,8 +12,15 @@
 //!   keeps only one of them; plans are therefore found by calling code.
 //!
 //! Patterns are compiled lazily, one at a time, and kept (see [`pattern`]).
+//!
+//! Building the crate's own database compiles-to-check every pattern of every region, about 70 ms
+//! in each process: more than a whole headless command may take. So the plans are kept as text
+//! ([`table`], embedded in the binary and read in about a millisecond), and a test proves that the
+//! table is exactly what the crate's metadata gives; a crate upgrade fails that test until the
+//! table is regenerated from it.
 
 pub(crate) mod pattern;
+pub(crate) mod table;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -29,9 +36,9 @@ pub const NON_GEOGRAPHIC: &str = "001";
 /// A number descriptor: the pattern a whole national number must match, and its lengths.
 #[derive(Debug)]
 pub(crate) struct Desc {
-    pattern: Pattern,
-    lengths: Vec<u16>,
-    local_lengths: Vec<u16>,
+    pub(super) pattern: Pattern,
+    pub(super) lengths: Vec<u16>,
+    pub(super) local_lengths: Vec<u16>,
 }
 
 impl Desc {
@@ -74,18 +81,18 @@ pub(crate) enum LengthFit {
 /// One region's numbering plan.
 #[derive(Debug)]
 pub(crate) struct Plan {
-    id: String,
-    country_code: u16,
-    general: Desc,
+    pub(super) id: String,
+    pub(super) country_code: u16,
+    pub(super) general: Desc,
     /// The special-service types, in the order libphonenumber tests them.
-    services: Vec<(NumberType, Desc)>,
-    fixed_line: Option<Desc>,
-    mobile: Option<Desc>,
-    same_fixed_line_and_mobile: bool,
-    international_prefix: Option<Pattern>,
-    national_prefix_for_parsing: Option<Pattern>,
-    national_prefix_transform: Option<String>,
-    leading_digits: Option<Pattern>,
+    pub(super) services: Vec<(NumberType, Desc)>,
+    pub(super) fixed_line: Option<Desc>,
+    pub(super) mobile: Option<Desc>,
+    pub(super) same_fixed_line_and_mobile: bool,
+    pub(super) international_prefix: Option<Pattern>,
+    pub(super) national_prefix_for_parsing: Option<Pattern>,
+    pub(super) national_prefix_transform: Option<String>,
+    pub(super) leading_digits: Option<Pattern>,
 }
 
 impl Plan {
@@ -252,29 +259,43 @@ struct Registry {
     by_region: HashMap<String, usize>,
 }
 
-static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
-    let mut plans = Vec::new();
-    let mut by_code: HashMap<u16, Vec<usize>> = HashMap::new();
-    let mut by_region = HashMap::new();
-    // The crate keeps every calling code's regions in libphonenumber's order, main region first.
-    for code in 1..1000u16 {
-        let Some(metas) = DATABASE.by_code(&code) else {
-            continue;
-        };
-        for meta in metas {
-            let index = plans.len();
-            plans.push(Plan::from_crate(meta));
-            by_code.entry(code).or_default().push(index);
-            if meta.id() != NON_GEOGRAPHIC {
-                by_region.insert(meta.id().to_owned(), index);
+impl Registry {
+    /// Indexes `plans`, given in calling-code order with each code's main region first.
+    fn new(plans: Vec<Plan>) -> Self {
+        let mut by_code: HashMap<u16, Vec<usize>> = HashMap::new();
+        let mut by_region = HashMap::new();
+        for (index, plan) in plans.iter().enumerate() {
+            by_code.entry(plan.country_code).or_default().push(index);
+            if plan.id != NON_GEOGRAPHIC {
+                by_region.insert(plan.id.clone(), index);
             }
         }
+        Self {
+            plans,
+            by_code,
+            by_region,
+        }
     }
-    Registry {
-        plans,
-        by_code,
-        by_region,
+}
+
+/// Every plan the crate's metadata holds, as [`Plan::from_crate`] prepares it (the source the
+/// embedded table is checked against).
+pub(crate) fn from_crate() -> Vec<Plan> {
+    let mut plans = Vec::new();
+    // The crate keeps every calling code's regions in libphonenumber's order, main region first.
+    for code in 1..1000u16 {
+        if let Some(metas) = DATABASE.by_code(&code) {
+            plans.extend(metas.iter().map(|meta| Plan::from_crate(meta)));
+        }
     }
+    plans
+}
+
+static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
+    // The table is generated from the crate and checked against it by a test; should it ever
+    // fail to read, the crate's metadata is the fallback.
+    let plans = table::read(table::EMBEDDED).unwrap_or_else(|_| from_crate());
+    Registry::new(plans)
 });
 
 /// The plan of a geographic region (`GB`).

@@ -5,7 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use phonenumber::country::Id;
-use phonenumber::metadata::DATABASE;
+
+use super::plan;
 
 /// A region libphonenumber has metadata for, such as `US` or `GB`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -16,7 +17,7 @@ impl Region {
     pub fn parse(code: &str) -> Result<Self, UnknownRegion> {
         let upper = code.trim().to_ascii_uppercase();
         let unknown = || UnknownRegion(code.chars().take(8).collect());
-        if upper.len() != 2 || DATABASE.by_id(upper.as_str()).is_none() {
+        if upper.len() != 2 || plan::for_region(&upper).is_none() {
             return Err(unknown());
         }
         Id::from_str(&upper).map(Self).map_err(|_| unknown())
@@ -32,7 +33,7 @@ impl Region {
 
     /// The country calling code of this region (`GB` -> 44).
     pub fn country_code(self) -> Option<u16> {
-        DATABASE.by_id(self.0.as_ref()).map(|m| m.country_code())
+        plan::for_region(self.0.as_ref()).map(plan::Plan::country_code)
     }
 }
 

@@ -23,7 +23,7 @@ pub use index::{Entry, Meta, SearchIndex};
 pub use near::near_matches;
 pub use persist::{IndexFormatError, IndexStamp};
 
-use super::phone::PhoneNumber;
+use super::phone::{self, PhoneNumber};
 use super::region::Region;
 
 /// Filters a search can add; all that are set must hold.
@@ -174,39 +174,23 @@ impl Query {
     }
 }
 
-/// Separators pasted text brings along (Outlook, Teams, the web): no-break and narrow spaces,
-/// Unicode hyphens and dashes, the minus sign. Read as a space or a hyphen.
-fn plain_separator(c: char) -> Option<char> {
-    match c {
-        '\u{00A0}' | '\u{2007}' | '\u{202F}' => Some(' '),
-        '\u{2010}'..='\u{2015}' | '\u{2212}' => Some('-'),
-        _ => None,
-    }
-}
-
-/// The digit strings a query stands for when it reads as a phone number (digits and the usual
-/// separators only), else `None`: the digits as typed; without an international prefix
-/// (`00`, `011`) or a trunk `0`; and the canonical number when read with `+`, or in each of
-/// `regions` (the directory's usage locations and the operator's).
+/// The digit strings a query stands for when it reads as a phone number (digits and the
+/// separators a number field takes, `+` and extension-free), else `None`: the digits as typed;
+/// without an international prefix (`00`, `011`) or a trunk `0`, for a part of a number; and
+/// every canonical reading of it as the number field reads it ([`phone::read_in_regions`]) in
+/// `regions` (the directory's usage locations and the operator's), for a whole number.
 pub fn number_readings(text: &str, regions: &[Region]) -> Option<Vec<Vec<u8>>> {
-    let text: String = text
-        .chars()
-        .map(|c| plain_separator(c).unwrap_or(c))
-        .collect();
     let text = text.trim();
-    let phone_like = text.bytes().any(|b| b.is_ascii_digit())
+    let phone_like = text.chars().any(|c| c.is_ascii_digit())
         && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b" +-().,/".contains(&b));
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '+' || phone::is_separator(c));
     if !phone_like {
         return None;
     }
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     let mut readings = vec![digits.clone()];
-    let canonical = |n: PhoneNumber| n.digits();
-    if text.starts_with('+') {
-        readings.extend(PhoneNumber::parse(text, None).ok().map(canonical));
-    } else {
+    if !text.starts_with('+') {
         for idd in ["00", "011"] {
             if let Some(rest) = digits.strip_prefix(idd).filter(|r| r.len() > 3) {
                 readings.push(rest.to_owned());
@@ -218,10 +202,8 @@ pub fn number_readings(text: &str, regions: &[Region]) -> Option<Vec<Vec<u8>>> {
         {
             readings.push(rest.to_owned());
         }
-        for region in regions {
-            readings.extend(PhoneNumber::parse(text, Some(*region)).ok().map(canonical));
-        }
     }
+    readings.extend(phone::read_in_regions(text, regions).iter().map(PhoneNumber::digits));
     readings.sort();
     readings.dedup();
     readings.retain(|r| !r.is_empty());

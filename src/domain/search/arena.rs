@@ -10,7 +10,9 @@ pub const END: u8 = b'\n';
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Arena {
-    pub(super) bytes: Vec<u8>,
+    /// Text, so a field is a `&str` by slicing (an O(1) boundary check) rather than by
+    /// validating its bytes on every read.
+    pub(super) bytes: String,
     /// `len() + 1` offsets; the last one is `bytes.len()`.
     pub(super) starts: Vec<u32>,
 }
@@ -18,7 +20,7 @@ pub struct Arena {
 impl Default for Arena {
     fn default() -> Self {
         Self {
-            bytes: Vec::new(),
+            bytes: String::new(),
             starts: vec![0],
         }
     }
@@ -29,18 +31,14 @@ impl Arena {
         let mut starts = Vec::with_capacity(fields + 1);
         starts.push(0);
         Self {
-            bytes: Vec::with_capacity(bytes),
+            bytes: String::with_capacity(bytes),
             starts,
         }
     }
 
     pub fn push(&mut self, field: &str) {
-        self.push_bytes(field.as_bytes());
-    }
-
-    pub fn push_bytes(&mut self, field: &[u8]) {
-        self.bytes.extend_from_slice(field);
-        self.bytes.push(END);
+        self.bytes.push_str(field);
+        self.bytes.push(char::from(END));
         self.starts
             .push(u32::try_from(self.bytes.len()).unwrap_or(u32::MAX));
     }
@@ -49,39 +47,39 @@ impl Arena {
         self.starts.len().saturating_sub(1)
     }
 
-    /// Field `i` with its end byte.
-    pub fn raw(&self, i: usize) -> &[u8] {
+    /// Field `i` without its end byte.
+    pub fn text(&self, i: usize) -> &str {
         match (self.starts.get(i), self.starts.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.bytes.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
+            (Some(&a), Some(&b)) if b > a => self
+                .bytes
+                .get(a as usize..b as usize - 1)
+                .unwrap_or(""),
+            _ => "",
         }
     }
 
-    /// Field `i` without its end byte.
+    /// Field `i` as bytes.
     pub fn field(&self, i: usize) -> &[u8] {
-        let raw = self.raw(i);
-        raw.strip_suffix(&[END]).unwrap_or(raw)
+        self.text(i).as_bytes()
     }
 
-    /// Field `i` as text (fields are pushed from `&str`, so this only fails on damage).
-    pub fn text(&self, i: usize) -> &str {
-        std::str::from_utf8(self.field(i)).unwrap_or("")
-    }
-
-    /// Overwrites field `i` in place when `value` fits, padding with `pad`. Returns false (and
-    /// changes nothing) when it does not fit.
-    pub fn overwrite(&mut self, i: usize, value: &[u8], pad: u8) -> bool {
+    /// Overwrites field `i` in place when `value` fits its bytes exactly or with room to spare
+    /// (padded with the ASCII `pad`). Returns false (and changes nothing) when it does not fit,
+    /// or when the field is not ASCII (only digit fields are ever overwritten).
+    pub fn overwrite(&mut self, i: usize, value: &str, pad: char) -> bool {
         let (Some(&a), Some(&b)) = (self.starts.get(i), self.starts.get(i + 1)) else {
             return false;
         };
         let (a, b) = (a as usize, b as usize);
         let room = (b - a).saturating_sub(1);
-        if value.len() > room {
+        let slot_ascii = self.bytes.get(a..b.saturating_sub(1)).is_some_and(str::is_ascii);
+        if value.len() > room || !value.is_ascii() || !pad.is_ascii() || !slot_ascii {
             return false;
         }
-        let slot = &mut self.bytes[a..b - 1];
-        slot[..value.len()].copy_from_slice(value);
-        slot[value.len()..].fill(pad);
+        let mut padded = String::with_capacity(room);
+        padded.push_str(value);
+        padded.extend(std::iter::repeat_n(pad, room - value.len()));
+        self.bytes.replace_range(a..a + room, &padded);
         true
     }
 
@@ -104,7 +102,8 @@ impl Arena {
             .starts
             .get(fields.end)
             .map_or(self.bytes.len(), |s| *s as usize);
-        while let Some(found) = self.bytes.get(from..end).and_then(|rest| needle.find(rest)) {
+        let bytes = self.bytes.as_bytes();
+        while let Some(found) = bytes.get(from..end).and_then(|rest| needle.find(rest)) {
             let at = from + found;
             // Offsets only grow, so the field index walks forward with them; a gallop keeps a
             // sparse needle from stepping through every field.
@@ -167,8 +166,8 @@ mod tests {
     fn overwrite_fits_or_refuses() {
         let mut a = Arena::default();
         a.push("12345|");
-        assert!(a.overwrite(0, b"99|", b'|'));
+        assert!(a.overwrite(0, "99|", '|'));
         assert_eq!(a.text(0), "99||||");
-        assert!(!a.overwrite(0, b"1234567|", b'|'));
+        assert!(!a.overwrite(0, "1234567|", '|'));
     }
 }

@@ -28,7 +28,7 @@ pub struct EntryParts {
     /// The UPN as written, when it is not all lowercase.
     pub upn_as_written: Option<String>,
     /// Digits of every number, each followed by `|`.
-    pub digits: Vec<u8>,
+    pub digits: String,
     /// The facts (its `domain` is filled in by the index).
     pub meta: Meta,
 }
@@ -50,16 +50,16 @@ pub fn parts_for(user: &User, policy: &Policy, mobile_claims: &[Claim]) -> Entry
     if user.is_guest() {
         flags |= GUEST;
     }
-    let mut digits = Vec::new();
+    let mut digits = String::new();
     for method in &user.phone_methods {
-        digits.extend_from_slice(method.phone_number.digits().as_bytes());
-        digits.push(b'|');
+        digits.push_str(&method.phone_number.digits());
+        digits.push('|');
     }
     for text in user.mobile_phone.iter().chain(&user.business_phones) {
         let before = digits.len();
-        digits.extend(text.bytes().filter(u8::is_ascii_digit));
+        digits.extend(text.chars().filter(char::is_ascii_digit));
         if digits.len() > before {
-            digits.push(b'|');
+            digits.push('|');
         }
     }
     let (mobile_cc, mobile_len, mobile_tail) = match mobile {
@@ -165,7 +165,7 @@ impl IndexBuilder {
         self.shown.push(&parts.shown);
         self.names.push(&parts.name);
         self.locals.push(&parts.local);
-        self.digits.push_bytes(&parts.digits);
+        self.digits.push(&parts.digits);
         if let Some(written) = parts.upn_as_written {
             self.written.push((n, written));
         }
@@ -214,7 +214,7 @@ impl IndexBuilder {
         let reorder = |arena: &Arena, extra: usize| {
             let mut out = Arena::with_capacity(n, arena.bytes.len() + extra);
             for &old in &order {
-                out.push_bytes(arena.field(old as usize));
+                out.push(arena.text(old as usize));
             }
             out
         };

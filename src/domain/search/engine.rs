@@ -422,7 +422,11 @@ impl SearchIndex {
     fn moved_matching(&self, needles: &[Vec<u8>]) -> Vec<u32> {
         self.moved_digits
             .iter()
-            .filter(|(_, d)| needles.iter().any(|n| memchr::memmem::find(d, n).is_some()))
+            .filter(|(_, d)| {
+                needles
+                    .iter()
+                    .any(|n| memchr::memmem::find(d.as_bytes(), n).is_some())
+            })
             .map(|(e, _)| *e)
             .collect()
     }
@@ -439,24 +443,40 @@ impl SearchIndex {
         visit: &mut dyn FnMut(u32) -> bool,
     ) -> Option<bool> {
         let n = self.len();
-        let mut found: Vec<u32> = Vec::new();
+        // One ascending list per source (an arena yields its fields in order), merged.
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); sources.len() + 1];
         let mut lo = 0;
         while lo < n {
             if cancelled() {
                 return None;
             }
             let hi = (lo + CHUNK).min(n);
-            found.clear();
-            for (arena, needle) in sources {
+            for ((arena, needle), list) in sources.iter().zip(lists.iter_mut()) {
+                list.clear();
                 arena.each_containing(needle, lo..hi, &mut |f, _| {
-                    found.push(u32::try_from(f).unwrap_or(u32::MAX));
+                    list.push(u32::try_from(f).unwrap_or(u32::MAX));
                     true
                 });
             }
-            found.extend(extra.iter().filter(|e| (lo..hi).contains(&(**e as usize))));
-            found.sort_unstable();
-            found.dedup();
-            for &e in &found {
+            if let Some(last) = lists.last_mut() {
+                last.clear();
+                last.extend(extra.iter().filter(|e| (lo..hi).contains(&(**e as usize))));
+            }
+            let mut at = vec![0usize; lists.len()];
+            loop {
+                let next = lists
+                    .iter()
+                    .zip(&at)
+                    .filter_map(|(list, &i)| list.get(i).copied())
+                    .min();
+                let Some(e) = next else {
+                    break;
+                };
+                for (list, i) in lists.iter().zip(at.iter_mut()) {
+                    if list.get(*i) == Some(&e) {
+                        *i += 1;
+                    }
+                }
                 if !visit(e) {
                     return Some(false);
                 }

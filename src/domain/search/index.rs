@@ -119,7 +119,7 @@ pub struct SearchIndex {
     /// Digits of every number of each entry, each followed by `|`.
     pub(super) digits: Arena,
     /// Digits of entries that outgrew their slot in `digits` (which is blanked).
-    pub(super) moved_digits: BTreeMap<u32, Vec<u8>>,
+    pub(super) moved_digits: BTreeMap<u32, String>,
     pub(super) meta: Vec<Meta>,
     /// Entries in UPN order, for exact UPN lookups.
     pub(super) by_upn: Vec<u32>,
@@ -169,9 +169,13 @@ impl SearchIndex {
 
     /// The digits field of entry `i` (numbers separated by `|`).
     pub(super) fn digits_of(&self, i: u32) -> &[u8] {
+        self.digits_text(i).as_bytes()
+    }
+
+    pub(super) fn digits_text(&self, i: u32) -> &str {
         match self.moved_digits.get(&i) {
-            Some(bytes) => bytes,
-            None => self.digits.field(i as usize),
+            Some(text) => text,
+            None => self.digits.text(i as usize),
         }
     }
 
@@ -221,7 +225,7 @@ impl SearchIndex {
 
     /// Replaces the phone digits and the facts of entry `i` after an edit. Names and UPNs only
     /// change by import, so nothing moves.
-    pub fn update(&mut self, i: u32, digits: &[u8], meta: Meta) {
+    pub fn update(&mut self, i: u32, digits: &str, meta: Meta) {
         let Some(slot) = self.meta.get_mut(i as usize) else {
             return;
         };
@@ -229,13 +233,13 @@ impl SearchIndex {
             domain: slot.domain,
             ..meta
         };
-        if self.digits.overwrite(i as usize, digits, b'|') {
+        if self.digits.overwrite(i as usize, digits, '|') {
             self.moved_digits.remove(&i);
         } else {
-            self.digits.overwrite(i as usize, b"", b'|');
-            self.moved_digits.insert(i, digits.to_vec());
+            self.digits.overwrite(i as usize, "", '|');
+            self.moved_digits.insert(i, digits.to_owned());
         }
-        let shortest = shortest_number(digits);
+        let shortest = shortest_number(digits.as_bytes());
         if shortest > 0 && shortest < self.shortest_number {
             self.shortest_number = shortest;
         }

@@ -131,7 +131,7 @@ impl Out<'_> {
     }
 
     fn arena(&mut self, a: &Arena) -> io::Result<()> {
-        self.bytes(&a.bytes)?;
+        self.bytes(a.bytes.as_bytes())?;
         self.u32s(&a.starts)
     }
 }
@@ -194,7 +194,8 @@ impl In<'_> {
     }
 
     fn arena(&mut self, fields: Option<usize>) -> Result<Arena, IndexFormatError> {
-        let bytes = self.bytes()?;
+        let bytes = String::from_utf8(self.bytes()?)
+            .map_err(|_| IndexFormatError::Invalid("an arena is not UTF-8"))?;
         let starts = self.u32s()?;
         let valid = starts.first() == Some(&0)
             && starts.last().map(|s| *s as usize) == Some(bytes.len())
@@ -202,7 +203,7 @@ impl In<'_> {
             && starts
                 .iter()
                 .skip(1)
-                .all(|s| bytes.get(*s as usize - 1) == Some(&super::arena::END))
+                .all(|s| bytes.as_bytes().get(*s as usize - 1) == Some(&super::arena::END))
             && fields.is_none_or(|n| starts.len() == n + 1);
         if !valid {
             return Err(IndexFormatError::Invalid("an arena's offsets do not fit"));
@@ -265,7 +266,7 @@ impl SearchIndex {
         // Digits that moved aside go back into their place: the saved arena is compact.
         let mut digits = Arena::with_capacity(self.len(), self.digits.bytes.len());
         for i in 0..self.len() {
-            digits.push_bytes(self.digits_of(u32::try_from(i).unwrap_or(u32::MAX)));
+            digits.push(self.digits_text(u32::try_from(i).unwrap_or(u32::MAX)));
         }
         o.arena(&digits)?;
         let mut meta = Vec::with_capacity(self.meta.len() * META_BYTES);
