@@ -9,16 +9,27 @@
 //! per-user `pin` (a plain PIN on import, only ever exported as its hash) and the top-level
 //! `devices` (one simulated phone per number).
 
+mod collect;
 mod devices;
 mod fields;
+mod limits;
+mod meter;
 mod pin;
+mod problems;
 mod read;
+mod stream;
+mod strict;
 mod write;
+
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 
+pub use collect::{Collect, parse};
+pub use limits::Limits;
 pub use pin::HIDDEN_PIN;
-pub use read::parse;
+pub use stream::{ReadSummary, TenantSink, read_stream};
 pub use write::{ExportOptions, to_json, user_json};
 
 /// The file format version this build reads and writes.

@@ -4,20 +4,26 @@
 use serde_json::{Map, Value};
 
 use super::Problem;
+use super::problems::Entry;
 use crate::domain::PhoneNumber;
 
 /// Collects problems while fields are read.
 #[derive(Default)]
 pub struct Fields {
-    pub problems: Vec<Problem>,
+    pub entries: Vec<Entry>,
 }
 
 impl Fields {
     pub fn problem(&mut self, path: &str, message: impl Into<String>) {
-        self.problems.push(Problem {
+        self.entries.push(Entry::Problem(Problem {
             path: path.to_owned(),
             message: message.into(),
-        });
+        }));
+    }
+
+    /// An office phone at `path`, a problem only if the policy turns out to forbid them.
+    pub fn if_office_forbidden(&mut self, path: String) {
+        self.entries.push(Entry::IfOfficeForbidden(path));
     }
 
     /// The object at `path`, or a problem.
