@@ -44,7 +44,7 @@ impl Devices {
     }
 }
 
-fn read_device(f: &mut Fields, value: &Value, path: &str) -> Option<Device> {
+pub fn read_device(f: &mut Fields, value: &Value, path: &str) -> Option<Device> {
     let obj = f.object(value, path)?;
     f.only_keys(obj, path, DEVICE_KEYS);
     let number_path = join(path, "phoneNumber");

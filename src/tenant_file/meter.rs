@@ -327,11 +327,11 @@ mod tests {
         let (mut meter, gauge) = Meter::new(io::repeat(b'x'), u64::MAX, 10);
         let mut byte = [0u8; 1];
         for _ in 0..10 {
-            meter.read(&mut byte).unwrap();
+            assert_eq!(meter.read(&mut byte).unwrap(), 1);
         }
         gauge.scope(5);
         for _ in 0..5 {
-            meter.read(&mut byte).unwrap();
+            assert_eq!(meter.read(&mut byte).unwrap(), 1);
         }
         assert!(meter.read(&mut byte).is_err());
         assert_eq!(gauge.trip(), Some(Trip::ScopeTooLarge));

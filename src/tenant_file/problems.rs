@@ -190,7 +190,7 @@ mod tests {
 
     #[test]
     fn office_placeholders_count_only_when_the_policy_forbids() {
-        let mut fill = || {
+        let fill = || {
             let mut p = Problems::new(2);
             p.push(
                 Section::Users,

@@ -78,7 +78,7 @@ pub fn read_stream(
         devices: Devices::default(),
         users_passed: 0,
         devices_passed: 0,
-        scope: Scope::Value("(top level)"),
+        scope: Scope::Start,
         stopped: None,
     };
     let walked = Top {
@@ -137,6 +137,8 @@ impl TopKey {
 /// What is being read, for the message when its budget runs out.
 #[derive(Clone, Copy, Debug)]
 enum Scope {
+    /// Before the top-level object opens (or instead of it).
+    Start,
     Between,
     Value(&'static str),
     User(usize),
@@ -211,9 +213,9 @@ impl Reader<'_, '_> {
         let value = access.next_value_seed(Strict {
             checks: &mut self.checks,
             frame: &frame,
-        });
+        })?;
         self.enter(Scope::Between, self.limits.value_bytes);
-        value
+        Ok(value)
     }
 
     fn top_key<'de, A: MapAccess<'de>>(
@@ -351,7 +353,7 @@ impl Reader<'_, '_> {
                 return Err(stop());
             }
             self.users_passed += 1;
-            if self.users_passed % PROGRESS_EVERY == 0 {
+            if self.users_passed.is_multiple_of(PROGRESS_EVERY) {
                 self.sink.progress(self.gauge.consumed(), self.users_passed);
             }
         }
@@ -419,6 +421,12 @@ impl Reader<'_, '_> {
                     Scope::Value(key) => (
                         key.to_owned(),
                         format!("takes more than {value}, the limit for one top-level value"),
+                    ),
+                    Scope::Start => (
+                        String::new(),
+                        format!(
+                            "no tenant file object in the first {value} (only whitespace, or a value that is not an object)"
+                        ),
                     ),
                     Scope::Between => (
                         String::new(),
