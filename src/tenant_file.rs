@@ -15,11 +15,13 @@ mod fields;
 mod limits;
 mod meter;
 mod pin;
+mod pretty;
 mod problems;
 mod read;
 mod stream;
 mod strict;
 mod write;
+mod writer;
 
 #[cfg(test)]
 mod tests;
@@ -30,7 +32,8 @@ pub use collect::{Collect, parse};
 pub use limits::Limits;
 pub use pin::HIDDEN_PIN;
 pub use stream::{ReadSummary, TenantSink, read_stream};
-pub use write::{ExportOptions, to_json, user_json};
+pub use write::{ExportOptions, claims_by_number, mobile_claims, to_json, user_json};
+pub use writer::TenantWriter;
 
 /// The file format version this build reads and writes.
 pub const VERSION: u64 = 1;

@@ -1,43 +1,21 @@
-//! Writing a tenant file. Keys come out in a fixed order and users in UPN order, so the same
-//! directory always gives the same bytes.
+//! The tenant-file shape of a user (for export and `user show --json`), and `to_json`, the
+//! whole-snapshot writer over [`TenantWriter`]. Keys come out in a fixed order and an export
+//! passes users in UPN order, so the same directory always gives the same bytes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::VERSION;
 use super::pin::HIDDEN_PIN;
+use super::writer::TenantWriter;
 use crate::domain::rules::{self, Claim};
-use crate::domain::{
-    Block, Device, PhoneNumber, PhoneType, PinHash, Policy, SenderId, SmsSignInState, Tenant, User,
-};
+use crate::domain::{Block, PhoneNumber, PhoneType, PinHash, Policy, SmsSignInState, User};
 use crate::store::Snapshot;
 
 /// How much of the authentication numbers an export shows.
 pub struct ExportOptions<'a> {
     /// Decides per user whether their numbers are written in full (an audited reveal) or masked.
     pub reveal: &'a dyn Fn(&User) -> bool,
-}
-
-#[derive(Serialize)]
-struct FileOut<'a> {
-    version: u64,
-    tenant: &'a Tenant,
-    policy: &'a Policy,
-    users: Vec<UserOut<'a>>,
-    devices: Vec<DeviceOut<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DeviceOut<'a> {
-    phone_number: String,
-    powered_on: bool,
-    signal: bool,
-    sms_subscribed: bool,
-    voicemail: bool,
-    landline: bool,
-    blocked_senders: &'a [SenderId],
 }
 
 /// A revealed user's PIN hash, or the marker a masked export writes instead.
@@ -50,7 +28,7 @@ enum PinOut<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct UserOut<'a> {
+pub(super) struct UserOut<'a> {
     user_principal_name: &'a str,
     display_name: &'a str,
     user_type: &'static str,
@@ -80,85 +58,46 @@ struct MethodOut {
     sms_sign_in_state: SmsSignInState,
 }
 
-/// Serialises `snapshot` as a version-1 tenant file (pretty JSON, trailing newline).
+/// Serialises `snapshot` as a version-1 tenant file (pretty JSON, trailing newline), users in
+/// the snapshot's order.
 pub fn to_json(snapshot: &Snapshot, options: &ExportOptions<'_>) -> String {
+    let claims = claims_by_number(&snapshot.users);
+    let mut out = Vec::new();
+    let written = TenantWriter::begin(
+        &mut out,
+        &snapshot.tenant,
+        &snapshot.policy,
+        &snapshot.devices,
+    )
+    .and_then(|mut writer| {
+        for user in &snapshot.users {
+            writer.user(user, mobile_claims(user, &claims), (options.reveal)(user))?;
+        }
+        writer.finish()
+    });
+    // Writing plain structs into memory cannot fail, and JSON is UTF-8.
+    match written {
+        Ok(_) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Every SMS sign-in claim of `users`, by number: what each user's sign-in state is judged by.
+pub fn claims_by_number(users: &[User]) -> HashMap<PhoneNumber, Vec<Claim>> {
     let mut claims: HashMap<PhoneNumber, Vec<Claim>> = HashMap::new();
-    for user in &snapshot.users {
+    for user in users {
         if let Some((number, claim)) = rules::claim_of(user) {
             claims.entry(number).or_default().push(claim);
         }
     }
-    let users = snapshot
-        .users
-        .iter()
-        .map(|user| {
-            let mobile_claims = user
-                .method(PhoneType::Mobile)
-                .and_then(|m| claims.get(&m.phone_number.without_extension()))
-                .map_or(&[][..], Vec::as_slice);
-            user_out(
-                user,
-                &snapshot.policy,
-                mobile_claims,
-                (options.reveal)(user),
-            )
-        })
-        .collect();
-    let file = FileOut {
-        version: VERSION,
-        tenant: &snapshot.tenant,
-        policy: &snapshot.policy,
-        users,
-        devices: devices_out(snapshot, options),
-    };
-    // Serialising plain structs of strings, numbers and booleans cannot fail.
-    let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
-    text.push('\n');
-    text
+    claims
 }
 
-/// Devices, with each number written in full only when every user holding it is revealed (a
-/// device nobody holds follows the export as a whole), so a device never un-masks a number.
-fn devices_out<'a>(snapshot: &'a Snapshot, options: &ExportOptions<'_>) -> Vec<DeviceOut<'a>> {
-    let mut masked: HashSet<PhoneNumber> = HashSet::new();
-    let mut held: HashSet<PhoneNumber> = HashSet::new();
-    let mut any_revealed = false;
-    for user in &snapshot.users {
-        let revealed = (options.reveal)(user);
-        any_revealed |= revealed;
-        for method in &user.phone_methods {
-            let line = method.phone_number.without_extension();
-            if !revealed {
-                masked.insert(line.clone());
-            }
-            held.insert(line);
-        }
-    }
-    snapshot
-        .devices
-        .iter()
-        .map(|d: &'a Device| {
-            let number = &d.phone_number;
-            let reveal = if held.contains(number) {
-                !masked.contains(number)
-            } else {
-                any_revealed
-            };
-            DeviceOut {
-                phone_number: if reveal {
-                    number.to_string()
-                } else {
-                    number.masked()
-                },
-                powered_on: d.powered_on,
-                signal: d.signal,
-                sms_subscribed: d.sms_subscribed,
-                voicemail: d.voicemail,
-                landline: d.landline,
-                blocked_senders: &d.blocked_senders,
-            }
-        })
-        .collect()
+/// The claims on `user`'s mobile number (theirs included).
+pub fn mobile_claims<'c>(user: &User, claims: &'c HashMap<PhoneNumber, Vec<Claim>>) -> &'c [Claim] {
+    user.method(PhoneType::Mobile)
+        .and_then(|m| claims.get(&m.phone_number.without_extension()))
+        .map_or(&[][..], Vec::as_slice)
 }
 
 /// One user in the tenant-file shape, as `user show --json` prints it too.
@@ -171,7 +110,7 @@ pub fn user_json(
     serde_json::to_value(user_out(user, policy, mobile_claims, reveal)).unwrap_or_default()
 }
 
-fn user_out<'a>(
+pub(super) fn user_out<'a>(
     user: &'a User,
     policy: &Policy,
     mobile_claims: &[Claim],
