@@ -6,15 +6,17 @@ use crate::domain::{Device, User};
 use crate::store::Snapshot;
 use crate::tenant_file::{ExportOptions, parse, to_json};
 
+type Reveal = Box<dyn Fn(&User) -> bool>;
+
 /// Who is revealed: nobody, everybody, and a mix (like an auth-admin's export).
-fn reveals() -> [(&'static str, Box<dyn Fn(&User) -> bool>); 4] {
+fn reveals() -> [(&'static str, Reveal); 4] {
     [
         ("masked", Box::new(|_: &User| false)),
         ("revealed", Box::new(|_: &User| true)),
         ("non-admins", Box::new(|u: &User| u.roles.is_empty())),
         (
             "every third",
-            Box::new(|u: &User| u.upn().as_str().len() % 3 == 0),
+            Box::new(|u: &User| u.upn().as_str().len().is_multiple_of(3)),
         ),
     ]
 }
