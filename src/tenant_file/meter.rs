@@ -2,15 +2,21 @@
 //! and column of the first bad byte), skips a UTF-8 byte-order mark, refuses UTF-16, and stops
 //! the parse the moment the file, or the value being read, grows past its budget.
 //!
-//! The parser reads one byte at a time, so every byte passes the budget check before the parser
-//! sees it: a hostile input costs at most one budget of memory and time. The visitor that walks
-//! the file sets the budget for each value through a [`Gauge`] shared with the meter.
+//! The parser reads through a `BufReader` of [`READ_AHEAD`] bytes (byte by byte from a plain
+//! reader would cost a call per byte), so the meter sees the input in pieces of at most that
+//! size and a budget holds to within it: the value being read always gets its whole budget, and
+//! never more than its budget and two pieces. A hostile input costs at most that much memory and
+//! time. The visitor that walks the file sets the budget for each value through a [`Gauge`]
+//! shared with the meter.
 
 use std::cell::{Cell, RefCell};
 use std::io::{self, Read};
 use std::rc::Rc;
 
 const BUFFER_BYTES: usize = 64 << 10;
+
+/// The most the parser's buffer reads ahead of where it is: the precision of a budget.
+pub const READ_AHEAD: usize = BUFFER_BYTES;
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Why the meter stopped handing out bytes.
@@ -40,12 +46,13 @@ struct Shared {
 pub struct Gauge(Rc<Shared>);
 
 impl Gauge {
-    /// From here on, at most `limit` more bytes may be read until the next call.
+    /// From here on, the parser may read `limit` more bytes (and at most two read-ahead pieces
+    /// more) until the next call.
     pub fn scope(&self, limit: u64) {
         let shared = &self.0;
         shared
             .scope_end
-            .set(shared.consumed.get().saturating_add(limit));
+            .set(shared.consumed.get().saturating_add(with_read_ahead(limit)));
     }
 
     /// Bytes handed to the parser so far (a skipped byte-order mark included).
@@ -57,6 +64,10 @@ impl Gauge {
     pub fn trip(&self) -> Option<Trip> {
         self.0.trip.borrow().clone()
     }
+}
+
+fn with_read_ahead(limit: u64) -> u64 {
+    limit.saturating_add(READ_AHEAD as u64)
 }
 
 /// A buffered, budgeted, UTF-8-checking reader.
@@ -87,7 +98,7 @@ impl<R: Read> Meter<R> {
     pub fn new(inner: R, file_limit: u64, first_scope: u64) -> (Self, Gauge) {
         let shared = Rc::new(Shared {
             consumed: Cell::new(0),
-            scope_end: Cell::new(first_scope),
+            scope_end: Cell::new(with_read_ahead(first_scope)),
             trip: RefCell::new(None),
         });
         let meter = Self {
@@ -326,11 +337,11 @@ mod tests {
 
         let (mut meter, gauge) = Meter::new(io::repeat(b'x'), u64::MAX, 10);
         let mut byte = [0u8; 1];
-        for _ in 0..10 {
+        for _ in 0..10 + READ_AHEAD {
             assert_eq!(meter.read(&mut byte).unwrap(), 1);
         }
         gauge.scope(5);
-        for _ in 0..5 {
+        for _ in 0..5 + READ_AHEAD {
             assert_eq!(meter.read(&mut byte).unwrap(), 1);
         }
         assert!(meter.read(&mut byte).is_err());

@@ -169,13 +169,12 @@ pub fn read_user(
             }
         });
     let display_name = f.string(obj, path, "displayName").and_then(|s| {
-        let name_path = join(path, "displayName");
         if s.trim().is_empty() {
-            f.problem(&name_path, "must not be empty");
+            f.problem(&join(path, "displayName"), "must not be empty");
             None
         } else if s.chars().count() > MAX_DISPLAY_NAME_CHARS {
             f.problem(
-                &name_path,
+                &join(path, "displayName"),
                 format!("longer than {MAX_DISPLAY_NAME_CHARS} characters"),
             );
             None
@@ -207,12 +206,12 @@ pub fn read_user(
     let roles = f.strings(obj, path, "roles");
     let mobile_phone = f
         .opt_string(obj, path, "mobilePhone")
-        .and_then(|s| directory_phone(f, &join(path, "mobilePhone"), s));
+        .and_then(|s| directory_phone(f, || join(path, "mobilePhone"), s));
     let business_phones: Vec<String> = f
         .strings(obj, path, "businessPhones")
         .into_iter()
         .enumerate()
-        .filter_map(|(i, s)| directory_phone(f, &index(&join(path, "businessPhones"), i), &s))
+        .filter_map(|(i, s)| directory_phone(f, || index(&join(path, "businessPhones"), i), &s))
         .collect();
     if business_phones.len() > 1 {
         f.problem(
@@ -262,10 +261,10 @@ pub fn read_user(
 }
 
 /// Directory phones are public contact text in any format; they only need to be printable.
-fn directory_phone(f: &mut Fields, path: &str, text: &str) -> Option<String> {
+fn directory_phone(f: &mut Fields, at: impl Fn() -> String, text: &str) -> Option<String> {
     if text.chars().count() > MAX_DIRECTORY_PHONE_CHARS {
         f.problem(
-            path,
+            &at(),
             format!("longer than {MAX_DIRECTORY_PHONE_CHARS} characters"),
         );
         return None;
@@ -274,18 +273,19 @@ fn directory_phone(f: &mut Fields, path: &str, text: &str) -> Option<String> {
         .chars()
         .any(|c| c.is_control() || crate::domain::phone::is_invisible_or_bidi(c))
     {
-        f.problem(path, "contains control or invisible characters");
+        f.problem(&at(), "contains control or invisible characters");
         return None;
     }
     let trimmed = text.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
-fn timestamp(f: &mut Fields, path: &str, text: Option<&str>) -> Option<Timestamp> {
+/// A timestamp, or a problem at the path `at` builds.
+fn timestamp(f: &mut Fields, at: impl FnOnce() -> String, text: Option<&str>) -> Option<Timestamp> {
     text.and_then(|s| match s.parse() {
         Ok(t) => Some(t),
         Err(e) => {
-            f.problem(path, format!("{e}"));
+            f.problem(&at(), format!("{e}"));
             None
         }
     })
@@ -298,7 +298,6 @@ fn read_block(
     blocked: bool,
     now: Timestamp,
 ) -> Option<Block> {
-    let block_path = join(path, "block");
     let Some(value) = obj.get("block").filter(|v| !v.is_null()) else {
         return blocked.then(|| Block {
             kind: BlockKind::Admin,
@@ -307,6 +306,7 @@ fn read_block(
             until: None,
         });
     };
+    let block_path = join(path, "block");
     if !blocked {
         f.problem(&block_path, "a block is given but \"blocked\" is not true");
         return None;
@@ -327,9 +327,9 @@ fn read_block(
     };
     let reason = f.string(b, &block_path, "reason").map(str::to_owned);
     let since_text = f.string(b, &block_path, "since");
-    let since = timestamp(f, &join(&block_path, "since"), since_text);
+    let since = timestamp(f, || join(&block_path, "since"), since_text);
     let until_text = f.opt_string(b, &block_path, "until");
-    let until = timestamp(f, &join(&block_path, "until"), until_text);
+    let until = timestamp(f, || join(&block_path, "until"), until_text);
     Some(Block {
         kind: kind?,
         reason: reason?,
@@ -345,8 +345,11 @@ fn read_methods(
     office: OfficeRule,
     now: Timestamp,
 ) -> Vec<PhoneMethod> {
-    let list_path = join(path, "phoneMethods");
     let items = f.array(obj, path, "phoneMethods");
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let list_path = join(path, "phoneMethods");
     if items.len() > PhoneType::ALL.len() {
         f.problem(&list_path, "at most three methods (one per slot)");
     }
@@ -403,17 +406,16 @@ fn read_method(
             None
         }
     });
-    let number_path = join(path, "phoneNumber");
     let number = f.number(obj, path, "phoneNumber");
     let enabled = f.bool(obj, path, "smsSignInEnabled", false);
     let since_text = f.opt_string(obj, path, "smsSignInSince");
-    let since = timestamp(f, &join(path, "smsSignInSince"), since_text);
+    let since = timestamp(f, || join(path, "smsSignInSince"), since_text);
     let (Some(phone_type), Some(number)) = (phone_type, number) else {
         return (phone_type, None);
     };
     if number.extension().is_some() && !phone_type.allows_extension() {
         f.problem(
-            &number_path,
+            &join(path, "phoneNumber"),
             format!("extensions are only meaningful for office phones, not for {phone_type}"),
         );
     }

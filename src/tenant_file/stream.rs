@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry as Slot;
 use std::fmt;
-use std::io::Read;
+use std::io::{BufReader, Read};
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -19,7 +19,7 @@ use super::Problem;
 use super::devices::Devices;
 use super::fields::{Fields, index, join};
 use super::limits::{Limits, bytes_text};
-use super::meter::{Gauge, Meter, Trip};
+use super::meter::{Gauge, Meter, READ_AHEAD, Trip};
 use super::problems::{Entry, Problems, Section};
 use super::read::{OfficeRule, check_version, read_policy, read_tenant, read_user};
 use super::strict::{Checks, DUPLICATE_KEY, Frame, KeySeed, Strict};
@@ -61,7 +61,8 @@ pub fn read_stream(
     limits: &Limits,
 ) -> Result<ReadSummary, Vec<Problem>> {
     let (meter, gauge) = Meter::new(input, limits.file_bytes, limits.value_bytes);
-    let mut de = serde_json::Deserializer::from_reader(meter);
+    let buffered = BufReader::with_capacity(READ_AHEAD, meter);
+    let mut de = serde_json::Deserializer::from_reader(buffered);
     let mut reader = Reader {
         sink,
         now,

@@ -95,6 +95,9 @@ pub fn claims_by_number(users: &[User]) -> HashMap<PhoneNumber, Vec<Claim>> {
 
 /// The claims on `user`'s mobile number (theirs included).
 pub fn mobile_claims<'c>(user: &User, claims: &'c HashMap<PhoneNumber, Vec<Claim>>) -> &'c [Claim] {
+    if claims.is_empty() {
+        return &[];
+    }
     user.method(PhoneType::Mobile)
         .and_then(|m| claims.get(&m.phone_number.without_extension()))
         .map_or(&[][..], Vec::as_slice)
