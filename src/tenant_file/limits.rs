@@ -3,7 +3,9 @@
 //! budget's worth of reading, and memory never grows with a hostile input.
 
 /// Size limits for reading a tenant file. The defaults fit a directory of millions of users
-/// with a wide margin (a generated user takes about 670 bytes).
+/// with a wide margin (a generated user takes about 670 bytes). The byte limits hold to within
+/// the reader's read-ahead of 64 KiB: a value always gets its whole limit, and never more than
+/// its limit plus twice the read-ahead (README, "Tenant file").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// The whole file, in bytes.
