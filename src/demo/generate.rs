@@ -106,36 +106,47 @@ fn digits(rng: &mut SeededRng, n: usize) -> String {
         .collect()
 }
 
-/// A candidate national number for `region`; `mobile` asks for a mobile range.
-fn candidate(rng: &mut SeededRng, region: &str, mobile: bool) -> (u16, String) {
-    match (region, mobile) {
-        ("CA", _) => (
-            1,
-            format!(
-                "{}{}{}",
-                rng.pick(CA_AREAS),
-                2 + rng.below(8),
-                digits(rng, 6)
-            ),
-        ),
-        ("GB", true) => (44, format!("7{}{}", 4 + rng.below(6), digits(rng, 8))),
-        ("GB", false) => (44, format!("20{}{}", 7 + rng.below(2), digits(rng, 7))),
-        ("AU", true) => (61, format!("4{}", digits(rng, 8))),
-        ("AU", false) => (61, format!("2{}{}", 8 + rng.below(2), digits(rng, 7))),
-        ("FR", true) => (33, format!("{}{}", 6 + rng.below(2), digits(rng, 8))),
-        ("FR", false) => (33, format!("{}{}", 1 + rng.below(5), digits(rng, 8))),
-        ("DE", true) => (49, format!("1{}{}", 5 + rng.below(3), digits(rng, 9))),
-        ("DE", false) => (49, format!("30{}", digits(rng, 8))),
-        _ => (
-            1,
-            format!(
-                "{}{}{}",
-                rng.pick(US_AREAS),
-                2 + rng.below(8),
-                digits(rng, 6)
-            ),
-        ),
+/// Appends `n` random digits.
+fn push_digits(rng: &mut SeededRng, out: &mut String, n: usize) {
+    for _ in 0..n {
+        out.push(char::from(b'0' + u8::try_from(rng.below(10)).unwrap_or(0)));
     }
+}
+
+/// Appends a number in decimal.
+fn push_number(out: &mut String, n: u64) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{n}");
+}
+
+/// A candidate national number for `region` into `national`, and its country code; `mobile`
+/// asks for a mobile range. (The draws come in the order the pieces are written.)
+fn candidate(rng: &mut SeededRng, region: &str, mobile: bool, national: &mut String) -> u16 {
+    national.clear();
+    let (code, prefix, offset, range, rest) = match (region, mobile) {
+        ("CA", _) => {
+            national.push_str(*rng.pick(CA_AREAS));
+            (1, "", 2, 8, 6)
+        }
+        ("GB", true) => (44, "7", 4, 6, 8),
+        ("GB", false) => (44, "20", 7, 2, 7),
+        ("AU", true) => (61, "4", 0, 0, 8),
+        ("AU", false) => (61, "2", 8, 2, 7),
+        ("FR", true) => (33, "", 6, 2, 8),
+        ("FR", false) => (33, "", 1, 5, 8),
+        ("DE", true) => (49, "1", 5, 3, 9),
+        ("DE", false) => (49, "30", 0, 0, 8),
+        _ => {
+            national.push_str(*rng.pick(US_AREAS));
+            (1, "", 2, 8, 6)
+        }
+    };
+    national.push_str(prefix);
+    if range > 0 {
+        push_number(national, offset + rng.below(range));
+    }
+    push_digits(rng, national, rest);
+    code
 }
 
 /// Decides whether a candidate number is taken: the first pass asks libphonenumber and keeps
@@ -250,8 +261,9 @@ fn valid_number(
     mobile: bool,
     numbers: &mut Numbers,
 ) -> Option<PhoneNumber> {
+    let mut national = String::with_capacity(16);
     for _ in 0..40 {
-        let (code, national) = candidate(rng, region, mobile);
+        let code = candidate(rng, region, mobile, &mut national);
         let Some(number) = PhoneNumber::from_parts(code, &national, None) else {
             continue;
         };

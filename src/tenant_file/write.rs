@@ -9,7 +9,9 @@ use serde::Serialize;
 use super::pin::HIDDEN_PIN;
 use super::writer::TenantWriter;
 use crate::domain::rules::{self, Claim};
-use crate::domain::{Block, PhoneNumber, PhoneType, PinHash, Policy, SmsSignInState, User};
+use crate::domain::{
+    Block, PhoneNumber, PhoneType, PinHash, Policy, SmsSignInState, Timestamp, User,
+};
 use crate::store::Snapshot;
 
 /// How much of the authentication numbers an export shows.
@@ -41,21 +43,46 @@ pub(super) struct UserOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     block: Option<&'a Block>,
     default_mfa_method: Option<&'static str>,
-    phone_methods: Vec<MethodOut>,
+    phone_methods: Vec<MethodOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pin: Option<PinOut<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct MethodOut {
+struct MethodOut<'a> {
     id: &'static str,
     phone_type: &'static str,
-    phone_number: String,
+    phone_number: NumberOut<'a>,
     sms_sign_in_enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    sms_sign_in_since: Option<String>,
+    sms_sign_in_since: Option<AsText<&'a Timestamp>>,
     sms_sign_in_state: SmsSignInState,
+}
+
+/// A number in full (written straight from its `Display`, no string in between: export writes
+/// millions) or masked.
+enum NumberOut<'a> {
+    Full(&'a PhoneNumber),
+    Masked(String),
+}
+
+impl Serialize for NumberOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Full(number) => serializer.collect_str(number),
+            Self::Masked(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+/// A value written as the string its `Display` gives.
+struct AsText<T>(T);
+
+impl<T: std::fmt::Display> Serialize for AsText<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
 }
 
 /// Serialises `snapshot` as a version-1 tenant file (pretty JSON, trailing newline), users in
@@ -128,12 +155,12 @@ pub(super) fn user_out<'a>(
                 id: m.phone_type.method_id(),
                 phone_type: m.phone_type.as_str(),
                 phone_number: if reveal {
-                    m.phone_number.to_string()
+                    NumberOut::Full(&m.phone_number)
                 } else {
-                    m.phone_number.masked()
+                    NumberOut::Masked(m.phone_number.masked())
                 },
                 sms_sign_in_enabled: m.sms_sign_in_enabled,
-                sms_sign_in_since: m.sms_sign_in_since.map(|t| t.to_string()),
+                sms_sign_in_since: m.sms_sign_in_since.as_ref().map(AsText),
                 sms_sign_in_state: state,
             }
         })
