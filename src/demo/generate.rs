@@ -125,7 +125,8 @@ fn candidate(rng: &mut SeededRng, region: &str, mobile: bool, national: &mut Str
     national.clear();
     let (code, prefix, offset, range, rest) = match (region, mobile) {
         ("CA", _) => {
-            national.push_str(*rng.pick(CA_AREAS));
+            let area = *rng.pick(CA_AREAS);
+            national.push_str(area);
             (1, "", 2, 8, 6)
         }
         ("GB", true) => (44, "7", 4, 6, 8),
@@ -137,7 +138,8 @@ fn candidate(rng: &mut SeededRng, region: &str, mobile: bool, national: &mut Str
         ("DE", true) => (49, "1", 5, 3, 9),
         ("DE", false) => (49, "30", 0, 0, 8),
         _ => {
-            national.push_str(*rng.pick(US_AREAS));
+            let area = *rng.pick(US_AREAS);
+            national.push_str(area);
             (1, "", 2, 8, 6)
         }
     };
