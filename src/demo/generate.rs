@@ -359,13 +359,13 @@ pub fn write_tenant<W: Write>(
 ) -> io::Result<(W, usize)> {
     let mut first = Users::new(count, seed, now, Numbers::checking(count));
     let mut claims: HashMap<PhoneNumber, Vec<Claim>> = HashMap::new();
-    let mut users = 0;
+    let mut users: usize = 0;
     for user in first.by_ref() {
         if let Some((number, claim)) = rules::claim_of(&user) {
             claims.entry(number).or_default().push(claim);
         }
         users += 1;
-        if users % PROGRESS_EVERY == 0 {
+        if users.is_multiple_of(PROGRESS_EVERY) {
             progress(Pass::Checking, users);
         }
     }
@@ -375,7 +375,7 @@ pub fn write_tenant<W: Write>(
     let mut writer = TenantWriter::begin(out, &tenant(count, seed), &policy(), &[])?;
     for user in second {
         writer.user(&user, mobile_claims(&user, &claims), true)?;
-        if writer.users() % PROGRESS_EVERY == 0 {
+        if writer.users().is_multiple_of(PROGRESS_EVERY) {
             progress(Pass::Writing, writer.users());
         }
     }
