@@ -9,17 +9,31 @@
 //! per-user `pin` (a plain PIN on import, only ever exported as its hash) and the top-level
 //! `devices` (one simulated phone per number).
 
+mod collect;
 mod devices;
 mod fields;
+mod limits;
+mod meter;
 mod pin;
+mod pretty;
+mod problems;
 mod read;
+mod stream;
+mod strict;
 mod write;
+mod writer;
+
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 
+pub use collect::{Collect, parse};
+pub use limits::Limits;
 pub use pin::HIDDEN_PIN;
-pub use read::parse;
-pub use write::{ExportOptions, to_json, user_json};
+pub use stream::{ReadSummary, TenantSink, read_stream};
+pub use write::{ExportOptions, claims_by_number, mobile_claims, to_json, user_json};
+pub use writer::TenantWriter;
 
 /// The file format version this build reads and writes.
 pub const VERSION: u64 = 1;

@@ -137,20 +137,34 @@ pub fn demo_reset(store: &dyn Directory, operator: &Operator) -> Outcome {
 }
 
 pub fn generate(users: usize, seed: u64, out: &Path) -> Outcome {
+    use crate::demo::generate::{Pass, write_tenant};
+    use std::io::IsTerminal;
     const MAX_USERS: usize = 2_000_000;
     if users == 0 || users > MAX_USERS {
         return Err(Failure::usage(format!("--users takes 1 to {MAX_USERS}")));
     }
-    let snapshot = crate::demo::generate::generate(
-        users,
-        seed,
-        crate::domain::Timestamp::from_secs(1_767_225_600),
-    );
-    let text = tenant_file::to_json(&snapshot, &ExportOptions { reveal: &|_| true });
-    write_atomically(out, &text)?;
+    // Progress only on a terminal; in a pipe or a log the summary line is all.
+    let show = std::io::stderr().is_terminal();
+    let mut progress = |pass: Pass, done: usize| {
+        if show {
+            let what = match pass {
+                Pass::Checking => "checking numbers",
+                Pass::Writing => "writing",
+            };
+            eprint!("\r{what}: {done} of {users} users   ");
+        }
+    };
+    let now = crate::domain::Timestamp::from_secs(1_767_225_600);
+    let written = crate::atomic_file::write_with(out, |file| {
+        write_tenant(users, seed, now, file, &mut progress).map(|(_, n)| n)
+    });
+    if show {
+        eprint!("\r{:60}\r", "");
+    }
+    let written =
+        written.map_err(|e| Failure::refused(format!("cannot write {}: {e}", out.display())))?;
     output::line(&format!(
-        "wrote {} users (seed {seed}) to {}",
-        snapshot.users.len(),
+        "wrote {written} users (seed {seed}) to {}",
         out.display()
     ));
     Ok(())

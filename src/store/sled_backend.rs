@@ -590,7 +590,7 @@ impl Backend for SledBackend {
         write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), StoreError> {
         let path = self.side_path(name);
-        crate::atomic_file::write_with(&path, write)
+        crate::atomic_file::write_with(&path, |out| write(out))
             .map_err(|e| StoreError::Io(format!("{}: {e}", path.display())))
     }
 

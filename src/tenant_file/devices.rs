@@ -20,29 +20,31 @@ const DEVICE_KEYS: &[&str] = &[
     "blockedSenders",
 ];
 
-/// Reads every device; problems name their path (`devices[2].blockedSenders[0]`).
-pub fn read_devices(f: &mut Fields, items: &[Value]) -> Vec<Device> {
-    let mut devices: Vec<Device> = Vec::with_capacity(items.len());
-    let mut seen: HashMap<PhoneNumber, usize> = HashMap::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
+/// The devices read so far, by number, so a second device for the same line is refused.
+#[derive(Default)]
+pub struct Devices {
+    seen: HashMap<PhoneNumber, usize>,
+}
+
+impl Devices {
+    /// Reads `devices[i]`; problems name their path (`devices[2].blockedSenders[0]`). A
+    /// duplicate of an earlier device is a problem and is not returned.
+    pub fn read(&mut self, f: &mut Fields, value: &Value, i: usize) -> Option<Device> {
         let path = index("devices", i);
-        let Some(device) = read_device(f, item, &path) else {
-            continue;
-        };
-        if let Some(first) = seen.insert(device.phone_number.clone(), i) {
+        let device = read_device(f, value, &path)?;
+        if let Some(first) = self.seen.get(&device.phone_number) {
             f.problem(
                 &join(&path, "phoneNumber"),
                 format!("duplicate of devices[{first}] (one device per number)"),
             );
-            continue;
+            return None;
         }
-        devices.push(device);
+        self.seen.insert(device.phone_number.clone(), i);
+        Some(device)
     }
-    devices.sort_by(|a, b| a.phone_number.cmp(&b.phone_number));
-    devices
 }
 
-fn read_device(f: &mut Fields, value: &Value, path: &str) -> Option<Device> {
+pub fn read_device(f: &mut Fields, value: &Value, path: &str) -> Option<Device> {
     let obj = f.object(value, path)?;
     f.only_keys(obj, path, DEVICE_KEYS);
     let number_path = join(path, "phoneNumber");

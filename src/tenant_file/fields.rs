@@ -4,20 +4,26 @@
 use serde_json::{Map, Value};
 
 use super::Problem;
+use super::problems::Entry;
 use crate::domain::PhoneNumber;
 
 /// Collects problems while fields are read.
 #[derive(Default)]
 pub struct Fields {
-    pub problems: Vec<Problem>,
+    pub entries: Vec<Entry>,
 }
 
 impl Fields {
     pub fn problem(&mut self, path: &str, message: impl Into<String>) {
-        self.problems.push(Problem {
+        self.entries.push(Entry::Problem(Problem {
             path: path.to_owned(),
             message: message.into(),
-        });
+        }));
+    }
+
+    /// An office phone at `path`, a problem only if the policy turns out to forbid them.
+    pub fn if_office_forbidden(&mut self, path: String) {
+        self.entries.push(Entry::IfOfficeForbidden(path));
     }
 
     /// The object at `path`, or a problem.
@@ -53,7 +59,7 @@ impl Fields {
                 self.problem(&join(path, key), "required");
                 None
             }
-            Some(v) => self.as_string(v, &join(path, key)),
+            Some(v) => self.as_string_at(v, || join(path, key)),
         }
     }
 
@@ -66,14 +72,20 @@ impl Fields {
     ) -> Option<&'v str> {
         match object.get(key) {
             None | Some(Value::Null) => None,
-            Some(v) => self.as_string(v, &join(path, key)),
+            Some(v) => self.as_string_at(v, || join(path, key)),
         }
     }
 
-    pub fn as_string<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v str> {
+    /// The string `value`, or a problem at the path `at` builds (only then: paths cost an
+    /// allocation, and most values are fine).
+    pub fn as_string_at<'v>(
+        &mut self,
+        value: &'v Value,
+        at: impl FnOnce() -> String,
+    ) -> Option<&'v str> {
         let found = value.as_str();
         if found.is_none() {
-            self.problem(path, format!("expected a string, found {}", kind(value)));
+            self.problem(&at(), format!("expected a string, found {}", kind(value)));
         }
         found
     }
@@ -159,12 +171,12 @@ impl Fields {
         let items = self.array(object, path, key);
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let item_path = index(&join(path, key), i);
-            if let Some(s) = self.as_string(item, &item_path) {
+            let item_path = || index(&join(path, key), i);
+            if let Some(s) = self.as_string_at(item, item_path) {
                 if s.trim().is_empty() {
-                    self.problem(&item_path, "must not be empty");
+                    self.problem(&item_path(), "must not be empty");
                 } else if s.chars().count() > 256 {
-                    self.problem(&item_path, "longer than 256 characters");
+                    self.problem(&item_path(), "longer than 256 characters");
                 } else {
                     out.push(s.to_owned());
                 }
@@ -184,16 +196,15 @@ impl Fields {
         key: &str,
     ) -> Option<PhoneNumber> {
         let text = self.string(object, path, key)?;
-        let number_path = join(path, key);
         if text.contains('*') {
             self.problem(
-                &number_path,
+                &join(path, key),
                 "the number is masked; import a backup made with `export --reveal`",
             );
             return None;
         }
         PhoneNumber::parse_canonical(text)
-            .map_err(|e| self.problem(&number_path, e.to_string()))
+            .map_err(|e| self.problem(&join(path, key), e.to_string()))
             .ok()
     }
 }

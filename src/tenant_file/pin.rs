@@ -18,17 +18,17 @@ const PIN_KEYS: &[&str] = &["algorithm", "iterations", "salt", "hash"];
 
 /// Reads `users[i].pin`, if present.
 pub fn read_pin(f: &mut Fields, obj: &Map<String, Value>, path: &str) -> Option<PinHash> {
+    let value = obj.get("pin").filter(|v| !v.is_null())?;
     let pin_path = join(path, "pin");
-    match obj.get("pin") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(text)) if text == HIDDEN_PIN => {
+    match value {
+        Value::String(text) if text == HIDDEN_PIN => {
             f.problem(
                 &pin_path,
                 "the PIN is hidden in a masked export; import a backup made with `export --reveal`",
             );
             None
         }
-        Some(Value::String(text)) => {
+        Value::String(text) => {
             if let Err(e) = check_pin(text) {
                 f.problem(&pin_path, e);
                 return None;
@@ -46,7 +46,7 @@ pub fn read_pin(f: &mut Fields, obj: &Map<String, Value>, path: &str) -> Option<
                 }
             }
         }
-        Some(value @ Value::Object(_)) => {
+        Value::Object(_) => {
             let object = f.object(value, &pin_path)?;
             f.only_keys(object, &pin_path, PIN_KEYS);
             let algorithm = f.string(object, &pin_path, "algorithm").map(str::to_owned);
@@ -65,7 +65,7 @@ pub fn read_pin(f: &mut Fields, obj: &Map<String, Value>, path: &str) -> Option<
             }
             Some(pin)
         }
-        Some(_) => {
+        _ => {
             f.problem(
                 &pin_path,
                 "expected a PIN (4 to 8 digits, as a string) or an exported PIN hash object",

@@ -1,25 +1,22 @@
-//! Reading a tenant file: syntax first, then every field of every user, then the rules that span
-//! fields (slots, defaults, duplicates). All problems are collected; any problem means no import.
-
-use std::collections::HashMap;
+//! The checks of a tenant file's values: the version, the tenant, the policy and one user at a
+//! time, each with the rules that span its fields (slots, defaults). Every problem is recorded
+//! with its path; the walk over the file and the checks across users are in `stream`.
 
 use serde_json::{Map, Value};
 
-use super::devices::read_devices;
+use super::VERSION;
 use super::fields::{Fields, index, join};
 use super::pin::read_pin;
-use super::{Problem, VERSION};
+use super::problems::OFFICE_FORBIDDEN;
 use crate::domain::user::{MAX_DISPLAY_NAME_CHARS, User, UserType};
 use crate::domain::{
     Block, BlockKind, DefaultMethod, PhoneMethod, PhoneType, Policy, Region, Tenant, Timestamp,
     Upn, Verification,
 };
-use crate::store::Snapshot;
 
 /// The longest directory (public) phone text accepted.
 const MAX_DIRECTORY_PHONE_CHARS: usize = 64;
 
-const TOP_KEYS: &[&str] = &["version", "tenant", "policy", "users", "devices"];
 const TENANT_KEYS: &[&str] = &["name", "domain"];
 const POLICY_KEYS: &[&str] = &["smsSignInGroups", "officePhoneAllowed", "verification"];
 const VERIFICATION_KEYS: &[&str] = &[
@@ -57,83 +54,28 @@ const METHOD_KEYS: &[&str] = &[
     "smsSignInState",
 ];
 
-/// Parses and checks a whole tenant file. `now` stamps blocks and SMS sign-in claims the file
-/// does not date.
-pub fn parse(bytes: &[u8], now: Timestamp) -> Result<Snapshot, Vec<Problem>> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        vec![Problem {
-            path: String::new(),
-            message: format!(
-                "the file is not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ),
-        }]
-    })?;
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        vec![Problem {
-            path: String::new(),
-            message: format!("not valid JSON: {e}"),
-        }]
-    })?;
-    let mut fields = Fields::default();
-    let snapshot = read_top(&mut fields, &value, now);
-    match snapshot {
-        Some(s) if fields.problems.is_empty() => Ok(s),
-        _ => Err(fields.problems),
-    }
+/// What the per-user checks know about office phones when a user is read: the policy may come
+/// after the users in the file, and then the check leaves a placeholder to resolve at the end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfficeRule {
+    Allowed,
+    Forbidden,
+    NotYetKnown,
 }
 
-fn read_top(f: &mut Fields, value: &Value, now: Timestamp) -> Option<Snapshot> {
-    let top = f.object(value, "(top level)")?;
-    f.only_keys(top, "", TOP_KEYS);
-    match top.get("version") {
-        Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
-        Some(Value::Number(n)) if n.as_u64().is_some_and(|v| v > VERSION) => f.problem(
+/// `version` must be the one this build reads.
+pub fn check_version(f: &mut Fields, value: &Value) {
+    match value {
+        Value::Number(n) if n.as_u64() == Some(VERSION) => {}
+        Value::Number(n) if n.as_u64().is_some_and(|v| v > VERSION) => f.problem(
             "version",
             format!("version {n} is newer than this phonedesk reads ({VERSION})"),
         ),
-        Some(other) => f.problem("version", format!("expected {VERSION}, found {other}")),
-        None => f.problem("version", "required"),
+        other => f.problem("version", format!("expected {VERSION}, found {other}")),
     }
-    let tenant = match top.get("tenant") {
-        Some(v) => read_tenant(f, v),
-        None => {
-            f.problem("tenant", "required");
-            None
-        }
-    };
-    let policy = match top.get("policy") {
-        Some(v) => read_policy(f, v),
-        None => Some(Policy::default()),
-    };
-    let users = match top.get("users") {
-        Some(Value::Array(items)) => read_users(f, items, policy.as_ref(), now),
-        Some(_) => {
-            f.problem("users", "expected an array of users");
-            Vec::new()
-        }
-        None => {
-            f.problem("users", "required");
-            Vec::new()
-        }
-    };
-    let devices = match top.get("devices") {
-        Some(Value::Array(items)) => read_devices(f, items),
-        Some(_) => {
-            f.problem("devices", "expected an array of devices");
-            Vec::new()
-        }
-        None => Vec::new(),
-    };
-    Some(Snapshot {
-        tenant: tenant?,
-        policy: policy?,
-        users,
-        devices,
-    })
 }
 
-fn read_tenant(f: &mut Fields, value: &Value) -> Option<Tenant> {
+pub fn read_tenant(f: &mut Fields, value: &Value) -> Option<Tenant> {
     let obj = f.object(value, "tenant")?;
     f.only_keys(obj, "tenant", TENANT_KEYS);
     let name = f.string(obj, "tenant", "name");
@@ -147,7 +89,7 @@ fn read_tenant(f: &mut Fields, value: &Value) -> Option<Tenant> {
     })
 }
 
-fn read_policy(f: &mut Fields, value: &Value) -> Option<Policy> {
+pub fn read_policy(f: &mut Fields, value: &Value) -> Option<Policy> {
     let obj = f.object(value, "policy")?;
     f.only_keys(obj, "policy", POLICY_KEYS);
     let verification = match obj.get("verification") {
@@ -208,35 +150,11 @@ fn read_verification(f: &mut Fields, value: &Value) -> Option<Verification> {
     })
 }
 
-fn read_users(
-    f: &mut Fields,
-    items: &[Value],
-    policy: Option<&Policy>,
-    now: Timestamp,
-) -> Vec<User> {
-    let mut users = Vec::with_capacity(items.len());
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let path = index("users", i);
-        let Some(user) = read_user(f, item, &path, policy, now) else {
-            continue;
-        };
-        if let Some(first) = seen.insert(user.upn().key(), i) {
-            f.problem(
-                &join(&path, "userPrincipalName"),
-                format!("duplicate of users[{first}] (user principal names ignore case)"),
-            );
-        }
-        users.push(user);
-    }
-    users
-}
-
-fn read_user(
+pub fn read_user(
     f: &mut Fields,
     value: &Value,
     path: &str,
-    policy: Option<&Policy>,
+    office: OfficeRule,
     now: Timestamp,
 ) -> Option<User> {
     let obj = f.object(value, path)?;
@@ -251,13 +169,12 @@ fn read_user(
             }
         });
     let display_name = f.string(obj, path, "displayName").and_then(|s| {
-        let name_path = join(path, "displayName");
         if s.trim().is_empty() {
-            f.problem(&name_path, "must not be empty");
+            f.problem(&join(path, "displayName"), "must not be empty");
             None
         } else if s.chars().count() > MAX_DISPLAY_NAME_CHARS {
             f.problem(
-                &name_path,
+                &join(path, "displayName"),
                 format!("longer than {MAX_DISPLAY_NAME_CHARS} characters"),
             );
             None
@@ -289,12 +206,12 @@ fn read_user(
     let roles = f.strings(obj, path, "roles");
     let mobile_phone = f
         .opt_string(obj, path, "mobilePhone")
-        .and_then(|s| directory_phone(f, &join(path, "mobilePhone"), s));
+        .and_then(|s| directory_phone(f, || join(path, "mobilePhone"), s));
     let business_phones: Vec<String> = f
         .strings(obj, path, "businessPhones")
         .into_iter()
         .enumerate()
-        .filter_map(|(i, s)| directory_phone(f, &index(&join(path, "businessPhones"), i), &s))
+        .filter_map(|(i, s)| directory_phone(f, || index(&join(path, "businessPhones"), i), &s))
         .collect();
     if business_phones.len() > 1 {
         f.problem(
@@ -304,7 +221,7 @@ fn read_user(
     }
     let blocked = f.bool(obj, path, "blocked", false);
     let block = read_block(f, obj, path, blocked, now);
-    let methods = read_methods(f, obj, path, policy, now);
+    let methods = read_methods(f, obj, path, office, now);
     let pin = read_pin(f, obj, path);
     let default_mfa_method = f.opt_string(obj, path, "defaultMfaMethod").and_then(|s| {
         match s.parse::<DefaultMethod>() {
@@ -344,10 +261,10 @@ fn read_user(
 }
 
 /// Directory phones are public contact text in any format; they only need to be printable.
-fn directory_phone(f: &mut Fields, path: &str, text: &str) -> Option<String> {
+fn directory_phone(f: &mut Fields, at: impl Fn() -> String, text: &str) -> Option<String> {
     if text.chars().count() > MAX_DIRECTORY_PHONE_CHARS {
         f.problem(
-            path,
+            &at(),
             format!("longer than {MAX_DIRECTORY_PHONE_CHARS} characters"),
         );
         return None;
@@ -356,18 +273,19 @@ fn directory_phone(f: &mut Fields, path: &str, text: &str) -> Option<String> {
         .chars()
         .any(|c| c.is_control() || crate::domain::phone::is_invisible_or_bidi(c))
     {
-        f.problem(path, "contains control or invisible characters");
+        f.problem(&at(), "contains control or invisible characters");
         return None;
     }
     let trimmed = text.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
-fn timestamp(f: &mut Fields, path: &str, text: Option<&str>) -> Option<Timestamp> {
+/// A timestamp, or a problem at the path `at` builds.
+fn timestamp(f: &mut Fields, at: impl FnOnce() -> String, text: Option<&str>) -> Option<Timestamp> {
     text.and_then(|s| match s.parse() {
         Ok(t) => Some(t),
         Err(e) => {
-            f.problem(path, format!("{e}"));
+            f.problem(&at(), format!("{e}"));
             None
         }
     })
@@ -380,7 +298,6 @@ fn read_block(
     blocked: bool,
     now: Timestamp,
 ) -> Option<Block> {
-    let block_path = join(path, "block");
     let Some(value) = obj.get("block").filter(|v| !v.is_null()) else {
         return blocked.then(|| Block {
             kind: BlockKind::Admin,
@@ -389,6 +306,7 @@ fn read_block(
             until: None,
         });
     };
+    let block_path = join(path, "block");
     if !blocked {
         f.problem(&block_path, "a block is given but \"blocked\" is not true");
         return None;
@@ -409,9 +327,9 @@ fn read_block(
     };
     let reason = f.string(b, &block_path, "reason").map(str::to_owned);
     let since_text = f.string(b, &block_path, "since");
-    let since = timestamp(f, &join(&block_path, "since"), since_text);
+    let since = timestamp(f, || join(&block_path, "since"), since_text);
     let until_text = f.opt_string(b, &block_path, "until");
-    let until = timestamp(f, &join(&block_path, "until"), until_text);
+    let until = timestamp(f, || join(&block_path, "until"), until_text);
     Some(Block {
         kind: kind?,
         reason: reason?,
@@ -424,11 +342,14 @@ fn read_methods(
     f: &mut Fields,
     obj: &Map<String, Value>,
     path: &str,
-    policy: Option<&Policy>,
+    office: OfficeRule,
     now: Timestamp,
 ) -> Vec<PhoneMethod> {
-    let list_path = join(path, "phoneMethods");
     let items = f.array(obj, path, "phoneMethods");
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let list_path = join(path, "phoneMethods");
     if items.len() > PhoneType::ALL.len() {
         f.problem(&list_path, "at most three methods (one per slot)");
     }
@@ -436,7 +357,7 @@ fn read_methods(
     let mut slots_seen: Vec<PhoneType> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let item_path = index(&list_path, i);
-        let (slot, method) = read_method(f, item, &item_path, policy, now);
+        let (slot, method) = read_method(f, item, &item_path, office, now);
         // Duplicate slots are reported even when the number itself has a problem.
         if let Some(slot) = slot {
             if slots_seen.contains(&slot) {
@@ -465,7 +386,7 @@ fn read_method(
     f: &mut Fields,
     value: &Value,
     path: &str,
-    policy: Option<&Policy>,
+    office: OfficeRule,
     now: Timestamp,
 ) -> (Option<PhoneType>, Option<PhoneMethod>) {
     let Some(obj) = f.object(value, path) else {
@@ -485,25 +406,25 @@ fn read_method(
             None
         }
     });
-    let number_path = join(path, "phoneNumber");
     let number = f.number(obj, path, "phoneNumber");
     let enabled = f.bool(obj, path, "smsSignInEnabled", false);
     let since_text = f.opt_string(obj, path, "smsSignInSince");
-    let since = timestamp(f, &join(path, "smsSignInSince"), since_text);
+    let since = timestamp(f, || join(path, "smsSignInSince"), since_text);
     let (Some(phone_type), Some(number)) = (phone_type, number) else {
         return (phone_type, None);
     };
     if number.extension().is_some() && !phone_type.allows_extension() {
         f.problem(
-            &number_path,
+            &join(path, "phoneNumber"),
             format!("extensions are only meaningful for office phones, not for {phone_type}"),
         );
     }
-    if phone_type == PhoneType::Office && policy.is_some_and(|p| !p.office_phone_allowed) {
-        f.problem(
-            &join(path, "phoneType"),
-            "the policy does not allow office phones (officePhoneAllowed is false)",
-        );
+    if phone_type == PhoneType::Office {
+        match office {
+            OfficeRule::Allowed => {}
+            OfficeRule::Forbidden => f.problem(&join(path, "phoneType"), OFFICE_FORBIDDEN),
+            OfficeRule::NotYetKnown => f.if_office_forbidden(join(path, "phoneType")),
+        }
     }
     if enabled && phone_type != PhoneType::Mobile {
         f.problem(

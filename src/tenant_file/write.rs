@@ -1,15 +1,16 @@
-//! Writing a tenant file. Keys come out in a fixed order and users in UPN order, so the same
-//! directory always gives the same bytes.
+//! The tenant-file shape of a user (for export and `user show --json`), and `to_json`, the
+//! whole-snapshot writer over [`TenantWriter`]. Keys come out in a fixed order and an export
+//! passes users in UPN order, so the same directory always gives the same bytes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::VERSION;
 use super::pin::HIDDEN_PIN;
+use super::writer::TenantWriter;
 use crate::domain::rules::{self, Claim};
 use crate::domain::{
-    Block, Device, PhoneNumber, PhoneType, PinHash, Policy, SenderId, SmsSignInState, Tenant, User,
+    Block, PhoneNumber, PhoneType, PinHash, Policy, SmsSignInState, Timestamp, User,
 };
 use crate::store::Snapshot;
 
@@ -17,27 +18,6 @@ use crate::store::Snapshot;
 pub struct ExportOptions<'a> {
     /// Decides per user whether their numbers are written in full (an audited reveal) or masked.
     pub reveal: &'a dyn Fn(&User) -> bool,
-}
-
-#[derive(Serialize)]
-struct FileOut<'a> {
-    version: u64,
-    tenant: &'a Tenant,
-    policy: &'a Policy,
-    users: Vec<UserOut<'a>>,
-    devices: Vec<DeviceOut<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DeviceOut<'a> {
-    phone_number: String,
-    powered_on: bool,
-    signal: bool,
-    sms_subscribed: bool,
-    voicemail: bool,
-    landline: bool,
-    blocked_senders: &'a [SenderId],
 }
 
 /// A revealed user's PIN hash, or the marker a masked export writes instead.
@@ -50,7 +30,7 @@ enum PinOut<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct UserOut<'a> {
+pub(super) struct UserOut<'a> {
     user_principal_name: &'a str,
     display_name: &'a str,
     user_type: &'static str,
@@ -63,102 +43,91 @@ struct UserOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     block: Option<&'a Block>,
     default_mfa_method: Option<&'static str>,
-    phone_methods: Vec<MethodOut>,
+    phone_methods: Vec<MethodOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pin: Option<PinOut<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct MethodOut {
+struct MethodOut<'a> {
     id: &'static str,
     phone_type: &'static str,
-    phone_number: String,
+    phone_number: NumberOut<'a>,
     sms_sign_in_enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    sms_sign_in_since: Option<String>,
+    sms_sign_in_since: Option<AsText<&'a Timestamp>>,
     sms_sign_in_state: SmsSignInState,
 }
 
-/// Serialises `snapshot` as a version-1 tenant file (pretty JSON, trailing newline).
+/// A number in full (written straight from its `Display`, no string in between: export writes
+/// millions) or masked.
+enum NumberOut<'a> {
+    Full(&'a PhoneNumber),
+    Masked(String),
+}
+
+impl Serialize for NumberOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Full(number) => serializer.collect_str(number),
+            Self::Masked(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+/// A value written as the string its `Display` gives.
+struct AsText<T>(T);
+
+impl<T: std::fmt::Display> Serialize for AsText<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+/// Serialises `snapshot` as a version-1 tenant file (pretty JSON, trailing newline), users in
+/// the snapshot's order.
 pub fn to_json(snapshot: &Snapshot, options: &ExportOptions<'_>) -> String {
+    let claims = claims_by_number(&snapshot.users);
+    let mut out = Vec::new();
+    let written = TenantWriter::begin(
+        &mut out,
+        &snapshot.tenant,
+        &snapshot.policy,
+        &snapshot.devices,
+    )
+    .and_then(|mut writer| {
+        for user in &snapshot.users {
+            writer.user(user, mobile_claims(user, &claims), (options.reveal)(user))?;
+        }
+        writer.finish()
+    });
+    // Writing plain structs into memory cannot fail, and JSON is UTF-8.
+    match written {
+        Ok(_) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Every SMS sign-in claim of `users`, by number: what each user's sign-in state is judged by.
+pub fn claims_by_number(users: &[User]) -> HashMap<PhoneNumber, Vec<Claim>> {
     let mut claims: HashMap<PhoneNumber, Vec<Claim>> = HashMap::new();
-    for user in &snapshot.users {
+    for user in users {
         if let Some((number, claim)) = rules::claim_of(user) {
             claims.entry(number).or_default().push(claim);
         }
     }
-    let users = snapshot
-        .users
-        .iter()
-        .map(|user| {
-            let mobile_claims = user
-                .method(PhoneType::Mobile)
-                .and_then(|m| claims.get(&m.phone_number.without_extension()))
-                .map_or(&[][..], Vec::as_slice);
-            user_out(
-                user,
-                &snapshot.policy,
-                mobile_claims,
-                (options.reveal)(user),
-            )
-        })
-        .collect();
-    let file = FileOut {
-        version: VERSION,
-        tenant: &snapshot.tenant,
-        policy: &snapshot.policy,
-        users,
-        devices: devices_out(snapshot, options),
-    };
-    // Serialising plain structs of strings, numbers and booleans cannot fail.
-    let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
-    text.push('\n');
-    text
+    claims
 }
 
-/// Devices, with each number written in full only when every user holding it is revealed (a
-/// device nobody holds follows the export as a whole), so a device never un-masks a number.
-fn devices_out<'a>(snapshot: &'a Snapshot, options: &ExportOptions<'_>) -> Vec<DeviceOut<'a>> {
-    let mut masked: HashSet<PhoneNumber> = HashSet::new();
-    let mut held: HashSet<PhoneNumber> = HashSet::new();
-    let mut any_revealed = false;
-    for user in &snapshot.users {
-        let revealed = (options.reveal)(user);
-        any_revealed |= revealed;
-        for method in &user.phone_methods {
-            let line = method.phone_number.without_extension();
-            if !revealed {
-                masked.insert(line.clone());
-            }
-            held.insert(line);
-        }
+/// The claims on `user`'s mobile number (theirs included).
+pub fn mobile_claims<'c>(user: &User, claims: &'c HashMap<PhoneNumber, Vec<Claim>>) -> &'c [Claim] {
+    if claims.is_empty() {
+        return &[];
     }
-    snapshot
-        .devices
-        .iter()
-        .map(|d: &'a Device| {
-            let number = &d.phone_number;
-            let reveal = if held.contains(number) {
-                !masked.contains(number)
-            } else {
-                any_revealed
-            };
-            DeviceOut {
-                phone_number: if reveal {
-                    number.to_string()
-                } else {
-                    number.masked()
-                },
-                powered_on: d.powered_on,
-                signal: d.signal,
-                sms_subscribed: d.sms_subscribed,
-                voicemail: d.voicemail,
-                landline: d.landline,
-                blocked_senders: &d.blocked_senders,
-            }
-        })
-        .collect()
+    user.method(PhoneType::Mobile)
+        .and_then(|m| claims.get(&m.phone_number.without_extension()))
+        .map_or(&[][..], Vec::as_slice)
 }
 
 /// One user in the tenant-file shape, as `user show --json` prints it too.
@@ -171,7 +140,7 @@ pub fn user_json(
     serde_json::to_value(user_out(user, policy, mobile_claims, reveal)).unwrap_or_default()
 }
 
-fn user_out<'a>(
+pub(super) fn user_out<'a>(
     user: &'a User,
     policy: &Policy,
     mobile_claims: &[Claim],
@@ -186,12 +155,12 @@ fn user_out<'a>(
                 id: m.phone_type.method_id(),
                 phone_type: m.phone_type.as_str(),
                 phone_number: if reveal {
-                    m.phone_number.to_string()
+                    NumberOut::Full(&m.phone_number)
                 } else {
-                    m.phone_number.masked()
+                    NumberOut::Masked(m.phone_number.masked())
                 },
                 sms_sign_in_enabled: m.sms_sign_in_enabled,
-                sms_sign_in_since: m.sms_sign_in_since.map(|t| t.to_string()),
+                sms_sign_in_since: m.sms_sign_in_since.as_ref().map(AsText),
                 sms_sign_in_state: state,
             }
         })

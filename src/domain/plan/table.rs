@@ -22,6 +22,7 @@ use crate::domain::number_type::NumberType;
 /// The plans phonedesk ships, generated from the crate it builds with.
 pub(crate) const EMBEDDED: &str = include_str!("../../../assets/phone-plans.txt");
 
+#[cfg(test)]
 fn lengths(values: &[u16]) -> String {
     if values.is_empty() {
         "-".to_owned()
@@ -34,6 +35,7 @@ fn lengths(values: &[u16]) -> String {
     }
 }
 
+#[cfg(test)]
 fn desc_line(out: &mut String, tag: &str, desc: &Desc) {
     out.push_str(&format!(
         "{tag} {} {} {}\n",
@@ -43,7 +45,8 @@ fn desc_line(out: &mut String, tag: &str, desc: &Desc) {
     ));
 }
 
-/// Writes `plans` in the table's format.
+/// Writes `plans` in the table's format (tests generate and check the shipped table with it).
+#[cfg(test)]
 pub(crate) fn write(plans: &[Plan]) -> String {
     let mut out = String::new();
     for plan in plans {
