@@ -10,8 +10,10 @@ mod device_cmd;
 mod log_cmd;
 mod output;
 mod phone_cmd;
+mod progress;
 mod signin_cmd;
 mod telecom_cmd;
+mod transfer_cmd;
 mod troubleshoot_cmd;
 mod user_cmd;
 
@@ -582,9 +584,9 @@ fn dispatch(
             admin_cmd::audit(store, user.as_deref(), limit, json)
         }
         Command::Export { out, reveal } => {
-            admin_cmd::export(store, operator, out.as_deref(), reveal)
+            transfer_cmd::export(store, operator, out.as_deref(), reveal)
         }
-        Command::Import { file, replace } => admin_cmd::import(store, operator, &file, replace),
+        Command::Import { file, replace } => transfer_cmd::import(store, operator, &file, replace),
         Command::Demo(DemoCommand::Reset { .. }) => admin_cmd::demo_reset(store, operator),
         Command::Demo(DemoCommand::Generate { .. } | DemoCommand::List) => Ok(()),
         Command::Demo(DemoCommand::Play { name }) => {

@@ -30,7 +30,7 @@ pub use changes::Change;
 pub use directory::Store;
 pub(crate) use directory::{append_audit, decode, encode};
 pub use doctor::{Finding, Report as DoctorReport};
-pub use import::{CommitStage, Importer};
+pub use import::{CommitStage, DirectoryImport, Importer};
 pub use local_index::LocalIndex;
 pub use memory::MemoryBackend;
 pub use schema::SCHEMA_VERSION;
@@ -206,13 +206,31 @@ pub trait Directory: Send + Sync {
     fn record(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     /// Audit entries, newest first, for one user or everyone.
     fn audit(&self, upn: Option<&Upn>, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;
-    /// Replaces the whole directory (tenant, policy, users) in one transaction.
+    /// Starts replacing the whole directory, all or nothing (see [`Importer`]). Refused when it
+    /// holds users and `replace` is not given.
+    fn begin_import(
+        &self,
+        operator: &Operator,
+        replace: bool,
+    ) -> Result<Box<dyn DirectoryImport + '_>, StoreError>;
+    /// Replaces the whole directory with a snapshot held in memory (the demo, tests).
     fn import(
         &self,
         operator: &Operator,
         snapshot: &Snapshot,
         replace: bool,
-    ) -> Result<ImportSummary, StoreError>;
+    ) -> Result<ImportSummary, StoreError> {
+        let mut import = self.begin_import(operator, replace)?;
+        import.tenant(snapshot.tenant.clone());
+        import.policy(snapshot.policy.clone());
+        for user in &snapshot.users {
+            import.add_user(user)?;
+        }
+        for device in &snapshot.devices {
+            import.add_device(device.clone());
+        }
+        import.commit(&mut |_| {})
+    }
     /// The whole directory, users in UPN order.
     fn export(&self) -> Result<Snapshot, StoreError>;
     /// The current time as the store stamps it.

@@ -1,13 +1,11 @@
 //! `phonedesk audit`, `export`, `import`, `demo ...`
 
-use std::io::{Read, Write};
 use std::path::Path;
 
 use super::output::{self, safe};
 use super::{Failure, Outcome};
 use crate::domain::Operator;
-use crate::store::{AuditEntry, Directory};
-use crate::tenant_file::{self, ExportOptions};
+use crate::store::Directory;
 
 pub fn audit(store: &dyn Directory, user: Option<&str>, limit: usize, json: bool) -> Outcome {
     let upn = super::user_cmd::existing_user(store, user)?;
@@ -45,86 +43,6 @@ pub fn audit(store: &dyn Directory, user: Option<&str>, limit: usize, json: bool
 pub(super) fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
     crate::atomic_file::write(path, text)
         .map_err(|e| Failure::refused(format!("cannot write {}: {e}", path.display())))
-}
-
-pub fn export(
-    store: &dyn Directory,
-    operator: &Operator,
-    out: Option<&Path>,
-    reveal: bool,
-) -> Outcome {
-    let snapshot = store.export()?;
-    let covered = |u: &crate::domain::User| reveal && operator.may_act_on(u).is_ok();
-    let revealed = snapshot.users.iter().filter(|u| covered(u)).count();
-    if reveal {
-        store.record(
-            &AuditEntry::new(operator, store.now(), "numbers.reveal")
-                .change(None, Some(format!("{revealed} users")))
-                .reason("export"),
-        )?;
-        let kept = snapshot.users.len() - revealed;
-        if kept > 0 {
-            output::warn(&format!(
-                "{kept} users' numbers stay masked: the {} role does not cover them (admins, or yourself); use --role privileged-auth-admin for a full backup",
-                operator.role
-            ));
-        }
-    }
-    let text = tenant_file::to_json(&snapshot, &ExportOptions { reveal: &covered });
-    match out {
-        Some(path) => {
-            write_atomically(path, &text)?;
-            eprintln!(
-                "exported {} users to {}",
-                snapshot.users.len(),
-                path.display()
-            );
-        }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(text.as_bytes());
-        }
-    }
-    Ok(())
-}
-
-pub fn import(store: &dyn Directory, operator: &Operator, file: &Path, replace: bool) -> Outcome {
-    let bytes = if file.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| Failure::refused(format!("cannot read standard input: {e}")))?;
-        buf
-    } else {
-        std::fs::read(file)
-            .map_err(|e| Failure::refused(format!("cannot read {}: {e}", file.display())))?
-    };
-    let snapshot = tenant_file::parse(&bytes, store.now()).map_err(|problems| {
-        for p in problems.iter().take(200) {
-            eprintln!("error: {p}");
-        }
-        if problems.len() > 200 {
-            eprintln!("error: ... and {} more", problems.len() - 200);
-        }
-        Failure::refused(format!(
-            "{} has {} problem{}; nothing was imported",
-            file.display(),
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
-        ))
-    })?;
-    let summary = store.import(operator, &snapshot, replace)?;
-    output::line(&format!(
-        "imported {} users into {}{}",
-        summary.users,
-        store.location(),
-        if summary.replaced > 0 {
-            format!(" (replaced {})", summary.replaced)
-        } else {
-            String::new()
-        }
-    ));
-    Ok(())
 }
 
 pub fn demo_reset(store: &dyn Directory, operator: &Operator) -> Outcome {

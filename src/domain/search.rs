@@ -203,7 +203,11 @@ pub fn number_readings(text: &str, regions: &[Region]) -> Option<Vec<Vec<u8>>> {
             readings.push(rest.to_owned());
         }
     }
-    readings.extend(phone::read_in_regions(text, regions).iter().map(PhoneNumber::digits));
+    readings.extend(
+        phone::read_in_regions(text, regions)
+            .iter()
+            .map(PhoneNumber::digits),
+    );
     readings.sort();
     readings.dedup();
     readings.retain(|r| !r.is_empty());

@@ -12,7 +12,7 @@ use super::buckets::{ClaimBucket, UserBucket, claim_bucket_key};
 use super::changes;
 use super::codec::{self, Malformed};
 use super::schema::{self, KEY_AUDIT_SEQ, KEY_POLICY, KEY_TENANT, KEY_USER_COUNT};
-use super::{Clock, Directory, DynBackend, ImportSummary, Snapshot, StoreError};
+use super::{Clock, Directory, DynBackend, Snapshot, StoreError};
 use crate::domain::rules::{self, EditContext};
 use crate::domain::search::near_matches;
 use crate::domain::{
@@ -456,22 +456,12 @@ impl<B: Backend> Directory for Store<B> {
         failure.map_or(Ok(entries), Err)
     }
 
-    fn import(
+    fn begin_import(
         &self,
         operator: &Operator,
-        snapshot: &Snapshot,
         replace: bool,
-    ) -> Result<ImportSummary, StoreError> {
-        let mut import = self.begin_import(operator, replace)?;
-        import.tenant(snapshot.tenant.clone());
-        import.policy(snapshot.policy.clone());
-        for user in &snapshot.users {
-            import.add_user(user)?;
-        }
-        for device in &snapshot.devices {
-            import.add_device(device.clone());
-        }
-        import.commit()
+    ) -> Result<Box<dyn super::DirectoryImport + '_>, StoreError> {
+        Ok(Box::new(Store::begin_import(self, operator, replace)?))
     }
 
     fn export(&self) -> Result<Snapshot, StoreError> {

@@ -34,6 +34,50 @@ pub enum CommitStage {
     Switching,
 }
 
+/// An import in progress, behind `&dyn Directory`: users go in one at a time, nothing is
+/// written until [`DirectoryImport::commit`], and dropping it writes nothing.
+pub trait DirectoryImport {
+    fn tenant(&mut self, tenant: Tenant);
+    fn policy(&mut self, policy: Policy);
+    fn add_user(&mut self, user: &User) -> Result<(), StoreError>;
+    fn add_device(&mut self, device: Device);
+    fn user_count(&self) -> usize;
+    /// Writes the new directory and switches to it, reporting where it is.
+    fn commit(
+        self: Box<Self>,
+        progress: &mut dyn FnMut(CommitStage),
+    ) -> Result<ImportSummary, StoreError>;
+}
+
+impl<B: Backend> DirectoryImport for Importer<'_, B> {
+    fn tenant(&mut self, tenant: Tenant) {
+        Importer::tenant(self, tenant);
+    }
+
+    fn policy(&mut self, policy: Policy) {
+        Importer::policy(self, policy);
+    }
+
+    fn add_user(&mut self, user: &User) -> Result<(), StoreError> {
+        Importer::add_user(self, user)
+    }
+
+    fn add_device(&mut self, device: Device) {
+        Importer::add_device(self, device);
+    }
+
+    fn user_count(&self) -> usize {
+        Importer::user_count(self)
+    }
+
+    fn commit(
+        self: Box<Self>,
+        progress: &mut dyn FnMut(CommitStage),
+    ) -> Result<ImportSummary, StoreError> {
+        self.commit_with(progress)
+    }
+}
+
 /// An import in progress. Dropping it without [`Importer::commit`] writes nothing.
 pub struct Importer<'s, B: Backend> {
     store: &'s Store<B>,

@@ -66,8 +66,16 @@ pub(crate) fn write(plans: &[Plan]) -> String {
             u8::from(plan.same_fixed_line_and_mobile)
         ));
         let optional = [
-            ("intl", plan.international_prefix.as_ref().map(Pattern::source)),
-            ("npp", plan.national_prefix_for_parsing.as_ref().map(Pattern::source)),
+            (
+                "intl",
+                plan.international_prefix.as_ref().map(Pattern::source),
+            ),
+            (
+                "npp",
+                plan.national_prefix_for_parsing
+                    .as_ref()
+                    .map(Pattern::source),
+            ),
             ("npt", plan.national_prefix_transform.as_deref()),
             ("lead", plan.leading_digits.as_ref().map(Pattern::source)),
         ];
@@ -125,7 +133,9 @@ pub(crate) fn read(text: &str) -> Result<Vec<Plan>, String> {
         let at = |e: String| format!("line {}: {e}", n + 1);
         let (tag, rest) = line.split_once(' ').unwrap_or((line, ""));
         if tag == "plan" {
-            let (id, code) = rest.split_once(' ').ok_or_else(|| at("plan needs an id and a code".into()))?;
+            let (id, code) = rest
+                .split_once(' ')
+                .ok_or_else(|| at("plan needs an id and a code".into()))?;
             plans.push(Plan {
                 id: id.to_owned(),
                 country_code: code.parse().map_err(|_| at(format!("bad code {code:?}")))?,
@@ -153,9 +163,13 @@ pub(crate) fn read(text: &str) -> Result<Vec<Plan>, String> {
             "fixed" => plan.fixed_line = Some(parse_desc(rest).map_err(at)?),
             "mobile" => plan.mobile = Some(parse_desc(rest).map_err(at)?),
             "service" => {
-                let (name, desc) = rest.split_once(' ').ok_or_else(|| at("a bare service".into()))?;
-                plan.services
-                    .push((service_type(name).map_err(at)?, parse_desc(desc).map_err(at)?));
+                let (name, desc) = rest
+                    .split_once(' ')
+                    .ok_or_else(|| at("a bare service".into()))?;
+                plan.services.push((
+                    service_type(name).map_err(at)?,
+                    parse_desc(desc).map_err(at)?,
+                ));
             }
             "same" => plan.same_fixed_line_and_mobile = rest == "1",
             "intl" => plan.international_prefix = Some(Pattern::new(rest, Anchor::Start)),

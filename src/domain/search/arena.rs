@@ -50,10 +50,9 @@ impl Arena {
     /// Field `i` without its end byte.
     pub fn text(&self, i: usize) -> &str {
         match (self.starts.get(i), self.starts.get(i + 1)) {
-            (Some(&a), Some(&b)) if b > a => self
-                .bytes
-                .get(a as usize..b as usize - 1)
-                .unwrap_or(""),
+            (Some(&a), Some(&b)) if b > a => {
+                self.bytes.get(a as usize..b as usize - 1).unwrap_or("")
+            }
             _ => "",
         }
     }
@@ -72,7 +71,10 @@ impl Arena {
         };
         let (a, b) = (a as usize, b as usize);
         let room = (b - a).saturating_sub(1);
-        let slot_ascii = self.bytes.get(a..b.saturating_sub(1)).is_some_and(str::is_ascii);
+        let slot_ascii = self
+            .bytes
+            .get(a..b.saturating_sub(1))
+            .is_some_and(str::is_ascii);
         if value.len() > room || !value.is_ascii() || !pad.is_ascii() || !slot_ascii {
             return false;
         }
