@@ -336,6 +336,12 @@ impl SearchIndex {
         {
             g.push(e, Why::ExactUpn);
         }
+        // One plain word (the common case while typing) needs no judging: a posting of a word
+        // with its prefix starts a name word, and a hit in an arena says where it matched.
+        let single = match plan.tokens.as_slice() {
+            [t] if t.text.chars().all(char::is_alphanumeric) => Some(t),
+            _ => None,
+        };
         // Tier 1: every word starts a name word. Driven by the word with the fewest postings.
         let driver = plan
             .tokens
@@ -350,7 +356,7 @@ impl SearchIndex {
             &mut |e| {
                 let take = !g.seen.contains(e)
                     && self.passes(e, plan.filters, plan.now)
-                    && self.judge_text(e, plan) == Some(Why::NameStart);
+                    && (single.is_some() || self.judge_text(e, plan) == Some(Why::NameStart));
                 if take {
                     g.push(e, Why::NameStart);
                 }
@@ -378,11 +384,22 @@ impl SearchIndex {
             Vec::new()
         };
         let done = self.each_candidate(&sources, &moved, cancelled, &mut |e| {
-            if !g.seen.contains(e)
-                && self.passes(e, plan.filters, plan.now)
-                && let Some(why) = self.judge_text(e, plan)
-                && why.tier() == 2
-            {
+            if g.seen.contains(e) || !self.passes(e, plan.filters, plan.now) {
+                return !g.full();
+            }
+            let why = match single {
+                Some(t) => Some(if self.names.text(e as usize).contains(t.text.as_str()) {
+                    Why::Name
+                } else if self.locals.text(e as usize).contains(t.text.as_str()) {
+                    Why::Upn
+                } else {
+                    Why::Number
+                }),
+                // A word with a separator in it (`o'con`) can start a name word without being a
+                // word of the vocabulary: it is found here, and kept whatever its tier.
+                None => self.judge_text(e, plan).filter(|w| w.tier() <= 2),
+            };
+            if let Some(why) = why {
                 g.push(e, why);
             }
             !g.full()

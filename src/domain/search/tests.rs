@@ -91,6 +91,18 @@ fn an_exact_upn_comes_first_then_name_word_starts_then_anywhere() {
 }
 
 #[test]
+fn a_word_with_an_apostrophe_or_a_hyphen_is_found() {
+    let list = vec![
+        user("ava.oconnor@contoso.example", "Ava O'Connor", None, "IE"),
+        user("jl@contoso.example", "Jean-Luc Picard", None, "FR"),
+    ];
+    let index = SearchIndex::build(&list, &Policy::default(), &HashMap::new());
+    assert_eq!(names(&index, "o'con"), ["Ava O'Connor"]);
+    assert_eq!(names(&index, "jean-l"), ["Jean-Luc Picard"]);
+    assert_eq!(names(&index, "luc"), ["Jean-Luc Picard"]);
+}
+
+#[test]
 fn numbers_are_found_as_callers_read_them() {
     let index = index();
     for text in [
