@@ -116,6 +116,34 @@ impl Hits {
     }
 }
 
+/// The union of two ascending lists, ascending, each value once.
+fn merge_two<'a>(a: &'a [u32], b: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || match (a.get(i), b.get(j)) {
+        (Some(&x), Some(&y)) => {
+            if x <= y {
+                i += 1;
+                if x == y {
+                    j += 1;
+                }
+                Some(x)
+            } else {
+                j += 1;
+                Some(y)
+            }
+        }
+        (Some(&x), None) => {
+            i += 1;
+            Some(x)
+        }
+        (None, Some(&y)) => {
+            j += 1;
+            Some(y)
+        }
+        (None, None) => None,
+    })
+}
+
 /// A query prepared for matching.
 struct Plan {
     tokens: Vec<Token>,
@@ -479,21 +507,20 @@ impl SearchIndex {
                 last.clear();
                 last.extend(extra.iter().filter(|e| (lo..hi).contains(&(**e as usize))));
             }
-            let mut at = vec![0usize; lists.len()];
-            loop {
-                let next = lists
-                    .iter()
-                    .zip(&at)
-                    .filter_map(|(list, &i)| list.get(i).copied())
-                    .min();
-                let Some(e) = next else {
-                    break;
-                };
-                for (list, i) in lists.iter().zip(at.iter_mut()) {
-                    if list.get(*i) == Some(&e) {
-                        *i += 1;
-                    }
+            // The usual case is one or two non-empty streams: walk them with two cursors.
+            let live: Vec<&Vec<u32>> = lists.iter().filter(|l| !l.is_empty()).collect();
+            let merged: Box<dyn Iterator<Item = u32> + '_> = match live.as_slice() {
+                [] => Box::new(std::iter::empty()),
+                [one] => Box::new(one.iter().copied()),
+                [a, b] => Box::new(merge_two(a, b)),
+                more => {
+                    let mut all: Vec<u32> = more.iter().flat_map(|l| l.iter().copied()).collect();
+                    all.sort_unstable();
+                    all.dedup();
+                    Box::new(all.into_iter())
                 }
+            };
+            for e in merged {
                 if !visit(e) {
                     return Some(false);
                 }
@@ -543,9 +570,10 @@ impl SearchIndex {
                 return true;
             }
             let digits = self.digits_of(e);
-            let whole = digits
-                .split(|b| *b == b'|')
-                .any(|number| !number.is_empty() && needles.iter().any(|n| n == number));
+            let whole = exact_possible
+                && digits
+                    .split(|b| *b == b'|')
+                    .any(|number| !number.is_empty() && needles.iter().any(|n| n == number));
             if whole {
                 g.push(e, Why::ExactNumber);
             } else if parts.len() < limit {

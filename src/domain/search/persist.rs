@@ -143,12 +143,15 @@ struct In<'a> {
 
 /// Longest section accepted: far beyond a million users, short of what a damaged length asks.
 const MAX_SECTION: u64 = 1 << 33;
+/// The most a section's length may make the reader reserve before the bytes arrive.
+const PREALLOCATE_AT_MOST: usize = 256 << 20;
 
 impl In<'_> {
     fn take(&mut self, n: usize) -> Result<Vec<u8>, IndexFormatError> {
-        let mut buf = Vec::new();
-        // `take` + `read_to_end` grows the buffer as bytes arrive, so a damaged length cannot
-        // make it allocate more than the file holds.
+        // Room for the whole section at once (a million users' arenas are tens of megabytes:
+        // growing by doubling would copy them again and again), but never more than a sane
+        // bound, so a damaged length fails on the file's end instead of allocating gigabytes.
+        let mut buf = Vec::with_capacity(n.min(PREALLOCATE_AT_MOST));
         let got = (&mut *self.input).take(n as u64).read_to_end(&mut buf)?;
         if got != n {
             return Err(IndexFormatError::Invalid("the file ends early"));
