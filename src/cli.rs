@@ -450,6 +450,11 @@ pub enum DemoCommand {
 /// Parses the arguments and runs the command. Returns the process exit code.
 pub fn main() -> ExitCode {
     crate::panic_guard::install(crate::tui::terminal::restore);
+    crate::watchdog::arm(|why| {
+        crate::tui::terminal::restore();
+        eprintln!("error: {why}");
+        std::process::exit(1);
+    });
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

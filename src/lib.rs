@@ -19,4 +19,5 @@ pub mod sim;
 pub mod store;
 pub mod tenant_file;
 pub mod tui;
+pub mod watchdog;
 pub mod wizard;

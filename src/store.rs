@@ -8,6 +8,7 @@ mod audit;
 mod backend;
 mod buckets;
 pub mod changes;
+mod checkpoint;
 mod codec;
 pub mod devices;
 mod directory;
@@ -60,6 +61,16 @@ pub enum StoreError {
     ReadOnly {
         path: String,
     },
+    /// The disk holding the database is full.
+    DiskFull {
+        path: String,
+    },
+    /// The database is older than the last change phonedesk acknowledged: a file of it was
+    /// lost, or an older copy put in its place.
+    RolledBack {
+        path: String,
+        detail: String,
+    },
     NotADatabase {
         path: String,
         detail: String,
@@ -93,7 +104,15 @@ impl fmt::Display for StoreError {
             ),
             Self::ReadOnly { path } => write!(
                 f,
-                "database {path} cannot be written (read-only or no permission)"
+                "database {path} cannot be written (read-only or no permission); reading works, changes are refused"
+            ),
+            Self::DiskFull { path } => write!(
+                f,
+                "the disk holding database {path} is full: nothing was saved; free some space and try again"
+            ),
+            Self::RolledBack { path, detail } => write!(
+                f,
+                "database {path} is older than the last change phonedesk saved to it ({detail}): a file was lost or an older copy put in its place; nothing was changed. Restore the database from a backup or an export, or, if the older copy is what you want, delete {path}/CHECKPOINT and open it again"
             ),
             Self::NotADatabase { path, detail } => {
                 write!(f, "{path} is not a phonedesk database: {detail}")
@@ -122,6 +141,8 @@ impl StoreError {
         match self {
             Self::InUse { .. } => Self::InUse { path },
             Self::ReadOnly { .. } => Self::ReadOnly { path },
+            Self::DiskFull { .. } => Self::DiskFull { path },
+            Self::RolledBack { detail, .. } => Self::RolledBack { path, detail },
             Self::NotADatabase { detail, .. } => Self::NotADatabase { path, detail },
             Self::Corrupt { detail, .. } => Self::Corrupt { path, detail },
             Self::NewerSchema { found, .. } => Self::NewerSchema { path, found },

@@ -284,7 +284,8 @@ fn a_corrupt_database_is_reported_not_panicked() {
     std::fs::write(live.join("db"), &garbage).unwrap();
     let result = phonedesk::panic_guard::quietly(|| store::open_sled(&path, clock()).map(drop));
     match result {
-        Ok(Err(StoreError::Corrupt { .. })) => {}
+        // Either sled finds the damage, or the checkpoint sees the log shorter than it was.
+        Ok(Err(StoreError::Corrupt { .. } | StoreError::RolledBack { .. })) => {}
         Ok(Err(other)) => panic!("unexpected error kind: {other}"),
         Ok(Ok(())) => panic!("a corrupt database opened"),
         Err(panic) => panic!("open panicked: {panic}"),
@@ -519,4 +520,81 @@ fn the_user_count_follows_imports_without_scanning() {
     assert_eq!(summary.users, 5);
     assert_eq!(store.user_count().unwrap(), 5);
     assert!(store.user(PRIYA).is_err() || snapshot.users.iter().any(|u| u.upn().as_str() == PRIYA));
+}
+
+/// A database that lost its newest changes (here: sled's snapshot file deleted after an import,
+/// which made sled rebuild an older state from its log) is refused, and nothing on disk is
+/// touched: the same files are there afterwards, byte for byte.
+#[test]
+fn a_database_behind_its_checkpoint_is_refused_and_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    {
+        let store = seeded_sled(&path);
+        for i in 0..5 {
+            store
+                .edit(
+                    &operator(),
+                    PRIYA,
+                    &Edit::UpdatePhone {
+                        slot: PhoneType::Mobile,
+                        number: number(&format!("+1 425555012{i}")),
+                    },
+                )
+                .unwrap();
+        }
+    }
+    let current = std::fs::read_to_string(path.join("CURRENT")).unwrap();
+    let live = path.join(format!("sled.{}", current.trim()));
+    let files = |dir: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        let mut all: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    // Remove sled's snapshot if it wrote one, else cut the log: either way the newest changes
+    // are gone from what sled can read.
+    let snapshots: Vec<_> = std::fs::read_dir(&live)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("snap."))
+        .collect();
+    if snapshots.is_empty() {
+        let log = live.join("db");
+        let len = std::fs::metadata(&log).unwrap().len();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&log)
+            .unwrap()
+            .set_len(len / 2)
+            .unwrap();
+    } else {
+        for s in snapshots {
+            std::fs::remove_file(s.path()).unwrap();
+        }
+    }
+    let before = files(&live);
+    match store::open_sled(&path, clock()) {
+        Err(StoreError::RolledBack { .. }) => {}
+        Err(other) => panic!("unexpected error kind: {other}"),
+        Ok(_) => panic!("a database behind its checkpoint opened"),
+    }
+    assert!(files(&live) == before, "the refused open changed the files");
+    let message = match store::open_sled(&path, clock()) {
+        Err(e) => e.to_string(),
+        Ok(_) => unreachable!(),
+    };
+    assert!(message.contains("CHECKPOINT"), "{message}");
+    // Deleting the checkpoint accepts the older database as it is.
+    std::fs::remove_file(path.join("CHECKPOINT")).unwrap();
+    let _ = phonedesk::panic_guard::quietly(|| store::open_sled(&path, clock()).map(drop));
 }

@@ -19,6 +19,9 @@ pub const KEY_AUDIT_SEQ: &[u8] = b"audit_seq";
 pub const KEY_USER_COUNT: &[u8] = b"user_count";
 /// The last change-log sequence number.
 pub const KEY_CHANGE_SEQ: &[u8] = b"change_seq";
+/// Counts every committed transaction; the checkpoint beside the database remembers the last
+/// one acknowledged.
+pub const KEY_COMMIT_SEQ: &[u8] = b"commit_seq";
 const APP_MARK: &[u8] = b"phonedesk";
 
 /// Checks the version of an existing database, or stamps a new one. Returns the version found

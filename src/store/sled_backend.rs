@@ -24,6 +24,8 @@ use sled::{Transactional, Tree};
 
 use super::StoreError;
 use super::backend::{Backend, KEY_GENERATION, KeyValue, TreeId, Txn, TxnError};
+use super::checkpoint::{self, Checkpoint};
+use super::schema::{KEY_COMMIT_SEQ, decode_u64, next_seq};
 
 /// Pinned so that reopening never meets a different configuration (sled refuses that) and so a
 /// million-user tenant does not take sled's default 1 GiB page cache.
@@ -43,6 +45,10 @@ struct Generation {
     dir: PathBuf,
     db: sled::Db,
     trees: Vec<Tree>,
+    /// sled's log file, opened again so that a flush can be followed by `fdatasync`: sled's own
+    /// flush only issues `sync_file_range`, which survives a crash of the process, not of the
+    /// machine.
+    log: Option<std::fs::File>,
 }
 
 impl Generation {
@@ -57,6 +63,8 @@ impl Generation {
         dir: &Path,
         inspect: impl FnOnce(&sled::Db) -> T,
     ) -> Result<(Self, T), StoreError> {
+        remove_incomplete_snapshots(dir);
+        let _busy = crate::watchdog::Busy::enter();
         let db = open_waiting_for_lock(dir)?;
         let seen = inspect(&db);
         let trees = TreeId::ALL
@@ -64,15 +72,41 @@ impl Generation {
             .map(|id| db.open_tree(id.name()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| open_error(dir, &e))?;
+        let log = std::fs::File::open(dir.join("db")).ok();
         Ok((
             Self {
                 number,
                 dir: dir.to_path_buf(),
                 db,
                 trees,
+                log,
             },
             seen,
         ))
+    }
+
+    /// The commit counter in this generation's meta tree.
+    fn commit(&self) -> u64 {
+        self.tree(TreeId::Meta)
+            .get(KEY_COMMIT_SEQ)
+            .ok()
+            .flatten()
+            .and_then(|v| decode_u64(&v))
+            .unwrap_or(0)
+    }
+
+    /// What the checkpoint says about this generation at commit `commit`.
+    fn checkpoint(&self, commit: u64) -> Checkpoint {
+        Checkpoint {
+            generation: self.number,
+            commit,
+            log_len: self
+                .log
+                .as_ref()
+                .and_then(|f| f.metadata().ok())
+                .map_or(0, |m| m.len()),
+            snapshot: has_snapshot(&self.dir),
+        }
     }
 
     fn tree(&self, id: TreeId) -> &Tree {
@@ -86,6 +120,80 @@ pub struct SledBackend {
     live: RwLock<Generation>,
     staged: Mutex<Option<(Generation, usize)>>,
     pristine: bool,
+    /// `None` when the database cannot be written (it was opened from a read-only copy).
+    checkpoint: Option<checkpoint::Writer>,
+    /// Set when the database directory is read-only or its disk full: the live generation was
+    /// copied here to be read, and every change is refused with the reason.
+    read_only_copy: Option<(PathBuf, StoreError)>,
+}
+
+impl Drop for SledBackend {
+    fn drop(&mut self) {
+        if let Some((copy, _)) = &self.read_only_copy {
+            let _ = std::fs::remove_dir_all(copy);
+        }
+    }
+}
+
+/// sled writes a new snapshot to `snap.N.generating` and renames it when done; a write that
+/// fails (a full disk) leaves that file behind, and sled 0.34 then takes it for the newest
+/// snapshot and refuses to open as "corrupted". It is never complete, so it goes.
+fn remove_incomplete_snapshots(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// True when sled has a complete snapshot file in `dir`.
+fn has_snapshot(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("snap.") && !name.ends_with(".generating")
+        })
+    })
+}
+
+/// Checks, before sled touches anything, that the live generation is not behind what was last
+/// acknowledged: sled would rebuild a generation whose snapshot is gone from the log alone and
+/// shorten the log to what it can read, destroying the evidence.
+fn check_not_behind(
+    root: &Path,
+    number: u64,
+    dir: &Path,
+) -> Result<Option<Checkpoint>, StoreError> {
+    let Some(expected) = checkpoint::read(root) else {
+        return Ok(None);
+    };
+    let behind = |detail: String| StoreError::RolledBack {
+        path: root.display().to_string(),
+        detail,
+    };
+    if expected.generation > number {
+        return Err(behind(format!(
+            "{CURRENT} names generation {number}, but changes to generation {} were acknowledged",
+            expected.generation
+        )));
+    }
+    if expected.generation == number {
+        let log_len = std::fs::metadata(dir.join("db")).map_or(0, |m| m.len());
+        if log_len < expected.log_len {
+            return Err(behind(format!(
+                "its log is {log_len} bytes, shorter than the {} it had",
+                expected.log_len
+            )));
+        }
+        if expected.snapshot && !has_snapshot(dir) {
+            return Err(behind("its snapshot file is missing".into()));
+        }
+    }
+    Ok(Some(expected))
 }
 
 fn generation_dir(root: &Path, number: u64) -> PathBuf {
@@ -110,30 +218,85 @@ impl SledBackend {
                 detail: format!("{CURRENT} names {} and it is missing", dir.display()),
             });
         }
-        // A database with no tree at all (and nothing in sled's default tree) is new.
+        let expected = check_not_behind(root, number, &dir)?;
         let shown = root.display().to_string();
-        let (live, empty) = Generation::open_inspecting(number, &dir, |db| {
+        // A database with no tree at all (and nothing in sled's default tree) is new.
+        let inspect = |db: &sled::Db| {
             db.is_empty() && db.tree_names().iter().all(|n| &**n == b"__sled__default")
-        })
-        .map_err(|e| e.at(&shown))?;
+        };
+        let (live, empty, read_only_copy) = match Generation::open_inspecting(number, &dir, inspect)
+        {
+            Ok((live, empty)) => (live, empty, None),
+            // A backup on read-only media, or a full disk: sled cannot open in place (it writes
+            // as it opens), so a copy is read instead and every change is refused.
+            Err(why @ (StoreError::ReadOnly { .. } | StoreError::DiskFull { .. })) if !pristine => {
+                let copy = read_only_copy_of(&dir, number).map_err(|e| e.at(&shown))?;
+                let (live, empty) = Generation::open_inspecting(number, &copy, inspect)
+                    .map_err(|e| e.at(&shown))?;
+                (live, empty, Some((copy, why.at(&shown))))
+            }
+            Err(e) => return Err(e.at(&shown)),
+        };
         let pristine = pristine || empty;
-        if current.is_none() && !legacy {
+        if let Some(expected) = expected
+            && expected.generation == number
+            && live.commit() < expected.commit
+        {
+            return Err(StoreError::RolledBack {
+                path: shown,
+                detail: format!(
+                    "it holds change {} of {}, the last one acknowledged",
+                    live.commit(),
+                    expected.commit
+                ),
+            });
+        }
+        let writable = read_only_copy.is_none();
+        if writable && current.is_none() && !legacy {
             write_current(root, number)?;
+        }
+        let checkpoint = if writable {
+            checkpoint::Writer::open(root).ok()
+        } else {
+            None
+        };
+        if let Some(writer) = &checkpoint
+            && expected.is_none_or(|e| e != live.checkpoint(live.commit()))
+        {
+            let _ = writer.write(&live.checkpoint(live.commit()));
         }
         let backend = Self {
             root: root.to_path_buf(),
             live: RwLock::new(live),
             staged: Mutex::new(None),
             pristine,
+            checkpoint,
+            read_only_copy,
         };
-        if current.is_some() {
+        if current.is_some() && writable {
             backend.remove_leftovers(number);
         }
         Ok(backend)
     }
 
+    /// Refuses a change when the database is only being read from a copy.
+    fn writable(&self) -> Result<(), StoreError> {
+        match &self.read_only_copy {
+            Some((_, why)) => Err(why.clone()),
+            None => Ok(()),
+        }
+    }
+
     fn storage(&self, e: &sled::Error) -> StoreError {
-        StoreError::Io(format!("{}: {e}", self.root.display()))
+        let shown = self.root.display().to_string();
+        match e {
+            sled::Error::Corruption { .. } => StoreError::Corrupt {
+                path: shown,
+                detail: "sled found damaged data while reading".into(),
+            },
+            sled::Error::Io(io) => io_open_error(&self.root, io),
+            other => StoreError::Io(format!("{shown}: {other}")),
+        }
     }
 
     fn with_tree<T>(
@@ -141,6 +304,7 @@ impl SledBackend {
         id: TreeId,
         f: impl FnOnce(&Tree) -> Result<T, sled::Error>,
     ) -> Result<T, StoreError> {
+        let _busy = crate::watchdog::Busy::enter();
         let live = self.live.read().unwrap_or_else(PoisonError::into_inner);
         f(live.tree(id)).map_err(|e| self.storage(&e))
     }
@@ -179,6 +343,33 @@ impl SledBackend {
 /// sled's own files, as a generation-0 database has them directly in the database directory.
 fn is_root_sled_file(name: &str) -> bool {
     SLED_FILES.contains(&name) || name.starts_with("snap.")
+}
+
+/// Copies a generation's sled files to a private temporary directory, to read a database that
+/// cannot be opened where it is.
+fn read_only_copy_of(dir: &Path, number: u64) -> Result<PathBuf, StoreError> {
+    let copy = std::env::temp_dir().join(format!(
+        "phonedesk-read-only-{}-{number}",
+        std::process::id()
+    ));
+    let io = |e: std::io::Error| {
+        StoreError::Io(format!("cannot copy {} to read it: {e}", dir.display()))
+    };
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(&copy).map_err(io)?;
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_file() && !name.ends_with(".generating") {
+            std::fs::copy(entry.path(), copy.join(&name)).map_err(io)?;
+        } else if entry.path().is_dir() {
+            std::fs::create_dir_all(copy.join(&name)).map_err(io)?;
+            for blob in std::fs::read_dir(entry.path()).map_err(io)?.flatten() {
+                std::fs::copy(blob.path(), copy.join(&name).join(blob.file_name())).map_err(io)?;
+            }
+        }
+    }
+    Ok(copy)
 }
 
 /// The live generation named by `CURRENT`, if the file exists.
@@ -269,6 +460,9 @@ fn io_open_error(path: &Path, e: &std::io::Error) -> StoreError {
         std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
             StoreError::ReadOnly { path: shown }
         }
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+            StoreError::DiskFull { path: shown }
+        }
         _ => StoreError::Io(format!("{shown}: {e}")),
     }
 }
@@ -326,17 +520,25 @@ impl Txn for SledTxn<'_> {
 }
 
 impl SledBackend {
-    /// Runs `work` in one sled transaction over the trees of `g`, then flushes.
+    /// Runs `work` in one sled transaction over the trees of `g` (counting the commit), then
+    /// makes it durable: sled's flush, `fdatasync` of its log, and the checkpoint.
     fn run_transaction(
         &self,
         g: &Generation,
         work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<u64, StoreError> {
+        let commit = std::cell::Cell::new(0);
         let result = g.trees.as_slice().transaction(|trees| {
-            work(&SledTxn { trees }).map_err(|e| match e {
-                TxnError::Conflict => ConflictableTransactionError::Conflict,
-                other => ConflictableTransactionError::Abort(other),
-            })
+            let txn = SledTxn { trees };
+            let counted = work(&txn).and_then(|()| next_seq(&txn, KEY_COMMIT_SEQ));
+            match counted {
+                Ok(seq) => {
+                    commit.set(seq);
+                    Ok(())
+                }
+                Err(TxnError::Conflict) => Err(ConflictableTransactionError::Conflict),
+                Err(other) => Err(ConflictableTransactionError::Abort(other)),
+            }
         });
         match result {
             Ok(()) => {}
@@ -349,8 +551,27 @@ impl SledBackend {
             }
             Err(TransactionError::Storage(e)) => return Err(self.storage(&e)),
         }
-        // Durable before anyone is told "saved".
-        g.db.flush().map(drop).map_err(|e| self.storage(&e))
+        self.make_durable(g)?;
+        Ok(commit.get())
+    }
+
+    /// Durable before anyone is told "saved": sled's flush, then `fdatasync` of the log (sled
+    /// alone only issues `sync_file_range`).
+    fn make_durable(&self, g: &Generation) -> Result<(), StoreError> {
+        g.db.flush().map(drop).map_err(|e| self.storage(&e))?;
+        if let Some(log) = &g.log {
+            log.sync_data().map_err(|e| io_open_error(&self.root, &e))?;
+        }
+        Ok(())
+    }
+
+    /// Records that `g` got to `commit`, so a later open notices if this change went missing.
+    fn record_checkpoint(&self, g: &Generation, commit: u64) {
+        if let Some(writer) = &self.checkpoint {
+            // The change is already on disk: a checkpoint that cannot be written only weakens
+            // the next open's check, so it does not turn a saved change into a failure.
+            let _ = writer.write(&g.checkpoint(commit));
+        }
     }
 
     fn side_path(&self, name: &str) -> PathBuf {
@@ -365,6 +586,7 @@ impl SledBackend {
             let mut size = 0;
             for item in from.tree(*id).iter() {
                 let (k, v) = item.map_err(|e| self.storage(&e))?;
+                crate::watchdog::beat();
                 size += k.len() + v.len();
                 batch.insert(k, v);
                 if size >= STAGE_FLUSH_BYTES {
@@ -406,6 +628,7 @@ impl Backend for SledBackend {
         self.with_tree(tree, |t| {
             for item in t.scan_prefix(prefix) {
                 let (k, v) = item?;
+                crate::watchdog::beat();
                 if !visit(&k, &v) {
                     break;
                 }
@@ -423,6 +646,7 @@ impl Backend for SledBackend {
         self.with_tree(tree, |t| {
             for item in t.scan_prefix(prefix).rev() {
                 let (k, v) = item?;
+                crate::watchdog::beat();
                 if !visit(&k, &v) {
                     break;
                 }
@@ -440,6 +664,7 @@ impl Backend for SledBackend {
         self.with_tree(tree, |t| {
             for item in t.range(from..) {
                 let (k, v) = item?;
+                crate::watchdog::beat();
                 if !visit(&k, &v) {
                     break;
                 }
@@ -457,6 +682,7 @@ impl Backend for SledBackend {
         self.with_tree(tree, |t| {
             for item in t.range(..before).rev() {
                 let (k, v) = item?;
+                crate::watchdog::beat();
                 if !visit(&k, &v) {
                     break;
                 }
@@ -482,8 +708,12 @@ impl Backend for SledBackend {
         &self,
         work: &dyn Fn(&dyn Txn) -> Result<(), TxnError>,
     ) -> Result<(), StoreError> {
+        self.writable()?;
+        let _busy = crate::watchdog::Busy::enter();
         let live = self.live.read().unwrap_or_else(PoisonError::into_inner);
-        self.run_transaction(&live, work)
+        let commit = self.run_transaction(&live, work)?;
+        self.record_checkpoint(&live, commit);
+        Ok(())
     }
 
     fn location(&self) -> String {
@@ -502,6 +732,7 @@ impl Backend for SledBackend {
     }
 
     fn stage(&self) -> Result<u64, StoreError> {
+        self.writable()?;
         let next = self.generation() + 1;
         let dir = generation_dir(&self.root, next);
         if dir.exists() {
@@ -513,6 +744,7 @@ impl Backend for SledBackend {
     }
 
     fn stage_insert(&self, tree: TreeId, items: &[KeyValue]) -> Result<(), StoreError> {
+        let _busy = crate::watchdog::Busy::enter();
         let mut staged = self.staged.lock().unwrap_or_else(PoisonError::into_inner);
         let Some((g, unflushed)) = staged.as_mut() else {
             return Err(StoreError::Io("no generation is being staged".into()));
@@ -542,15 +774,18 @@ impl Backend for SledBackend {
             return Err(StoreError::Io("no generation is being staged".into()));
         };
         let next = staged.number;
+        let _busy = crate::watchdog::Busy::enter();
         let old = {
             let mut live = self.live.write().unwrap_or_else(PoisonError::into_inner);
             self.carry_over(&live, &staged)?;
-            self.run_transaction(&staged, &|txn| {
+            let commit = self.run_transaction(&staged, &|txn| {
                 work(txn)?;
                 txn.insert(TreeId::Meta, KEY_GENERATION, &next.to_be_bytes())
             })?;
-            // The one atomic step: from here on, opening finds the new generation.
+            // The one atomic step: from here on, opening finds the new generation; only then
+            // does the checkpoint name it.
             write_current(&self.root, next)?;
+            self.record_checkpoint(&staged, commit);
             std::mem::replace(&mut *live, staged)
         };
         let (number, dir) = (old.number, old.dir.clone());
@@ -589,6 +824,7 @@ impl Backend for SledBackend {
         name: &str,
         write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), StoreError> {
+        self.writable()?;
         let path = self.side_path(name);
         crate::atomic_file::write_with(&path, |out| write(out))
             .map_err(|e| StoreError::Io(format!("{}: {e}", path.display())))
