@@ -19,14 +19,31 @@ use crate::domain::Operator;
 use crate::sim::VirtualClock;
 use crate::store::Directory;
 
+/// The longest keymap file read: a few hundred bindings need a few kilobytes.
+const MAX_KEYMAP_BYTES: u64 = 64 * 1024;
+
 /// Reads the user's keymap file, if any: `(text, problem)`.
 fn user_keymap() -> (Option<String>, Option<String>) {
+    use std::io::Read;
     let Some(path) = crate::config::config_dir().map(|d| d.join("keymap.toml")) else {
         return (None, None);
     };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => (Some(text), None),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
+    let file = match std::fs::File::open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, None),
+        Err(e) => return (None, Some(format!("cannot read {}: {e}", path.display()))),
+    };
+    let mut text = String::new();
+    match file.take(MAX_KEYMAP_BYTES + 1).read_to_string(&mut text) {
+        Ok(n) if n as u64 > MAX_KEYMAP_BYTES => (
+            None,
+            Some(format!(
+                "{} is longer than {} KiB",
+                path.display(),
+                MAX_KEYMAP_BYTES / 1024
+            )),
+        ),
+        Ok(_) => (Some(text), None),
         Err(e) => (None, Some(format!("cannot read {}: {e}", path.display()))),
     }
 }

@@ -22,6 +22,9 @@ use crate::domain::{Device, Operator, Policy, Tenant, User};
 
 /// Buckets written per batch while staging.
 const BATCH: usize = 256;
+/// The most users one import takes (what `demo generate` makes at most): an endless stream of
+/// well-formed users is refused here rather than held in memory without bound.
+pub const MAX_IMPORT_USERS: usize = 2_000_000;
 
 /// Where a commit is, for a progress display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +96,7 @@ pub struct Importer<'s, B: Backend> {
     raw: Vec<(TreeId, Vec<u8>, Vec<u8>)>,
     /// Users written by the commit (the list itself is consumed while writing).
     count: usize,
+    limit: usize,
 }
 
 impl<B: Backend> Store<B> {
@@ -129,6 +133,7 @@ impl<B: Backend> Store<B> {
             devices: Vec::new(),
             raw: Vec::new(),
             count: 0,
+            limit: MAX_IMPORT_USERS,
         }
     }
 }
@@ -145,6 +150,12 @@ impl<B: Backend> Importer<'_, B> {
     /// Takes one user. Users may come in any order; a second user with the same UPN (in any
     /// case) is refused at commit.
     pub fn add_user(&mut self, user: &User) -> Result<(), StoreError> {
+        if self.users.len() >= self.limit {
+            return Err(StoreError::Invalid(format!(
+                "more than {} users in one import; split the tenant file",
+                self.limit
+            )));
+        }
         if let Some((number, claim)) = rules::claim_of(user) {
             self.claims
                 .entry(number.to_string())
@@ -306,5 +317,36 @@ impl<B: Backend> Importer<'_, B> {
             users,
             replaced: self.existing,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Role, Timestamp, Upn};
+    use crate::store::{Directory, open_memory};
+
+    struct Fixed;
+
+    impl crate::store::Clock for Fixed {
+        fn now(&self) -> Timestamp {
+            Timestamp(0)
+        }
+    }
+
+    #[test]
+    fn an_import_beyond_its_user_limit_is_refused_and_writes_nothing() {
+        let store = open_memory(std::sync::Arc::new(Fixed)).unwrap();
+        let operator = Operator::new("t", Role::PrivilegedAuthAdmin);
+        let mut import = store.begin_import(&operator, false).unwrap();
+        import.limit = 3;
+        for i in 0..3 {
+            let user = User::new(Upn::parse(&format!("u{i}@x.example")).unwrap(), "U");
+            import.add_user(&user).unwrap();
+        }
+        let fourth = User::new(Upn::parse("u4@x.example").unwrap(), "U");
+        assert!(matches!(import.add_user(&fourth), Err(StoreError::Invalid(_))));
+        drop(import);
+        assert_eq!(store.user_count().unwrap(), 0);
     }
 }

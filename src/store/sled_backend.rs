@@ -374,7 +374,13 @@ fn read_only_copy_of(dir: &Path, number: u64) -> Result<PathBuf, StoreError> {
 
 /// The live generation named by `CURRENT`, if the file exists.
 fn read_current(root: &Path) -> Result<Option<u64>, StoreError> {
-    match std::fs::read_to_string(root.join(CURRENT)) {
+    let mut text = String::new();
+    let read = std::fs::File::open(root.join(CURRENT)).and_then(|f| {
+        use std::io::Read;
+        // A generation number is a few digits: never read more than a line of it.
+        f.take(64).read_to_string(&mut text).map(|_| text)
+    });
+    match read {
         Ok(text) => text
             .trim()
             .parse()
