@@ -3,6 +3,7 @@
 //! Layers, each importing only the ones below it:
 //! - [`domain`]: the rules of numbers, slots, users, policy and roles (pure, no I/O);
 //! - [`store`]: the directory behind a trait, on sled (and an in-memory twin for tests);
+//! - [`graph`]: a real tenant through Microsoft Graph, the other directory of record;
 //! - [`sim`]: the sign-in simulator (flows, codes, limits, devices, telecom, the sign-in log);
 //! - [`tenant_file`] and [`demo`]: the import/export format, the demo tenant and the generator;
 //! - [`wizard`]: the guided troubleshooting tree, its checks, fixes and ticket note;
@@ -13,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod graph;
 pub mod panic_guard;
 pub mod rng;
 pub mod sim;

@@ -84,6 +84,12 @@ pub enum StoreError {
         detail: String,
     },
     Io(String),
+    /// A real tenant refused (a permission, a role, one of its own rules): its message, in
+    /// plain words. Nothing was changed; the session goes on.
+    Tenant(String),
+    /// A real tenant could not be reached or answered (no network, throttling, an outage).
+    /// Nothing was changed; trying again later may work.
+    Unavailable(String),
 }
 
 impl fmt::Display for StoreError {
@@ -126,6 +132,7 @@ impl fmt::Display for StoreError {
                 "database {path} is damaged ({detail}); move it aside and restore from an export (phonedesk import FILE)"
             ),
             Self::Io(e) => write!(f, "storage failed: {e}"),
+            Self::Tenant(e) | Self::Unavailable(e) => write!(f, "{e}"),
         }
     }
 }
