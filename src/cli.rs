@@ -522,7 +522,7 @@ pub fn run(cli: Cli) -> Outcome {
     if seeds_demo && crate::demo::seed_if_empty(&store, &operator)? {
         eprintln!(
             "note: the database was empty; seeded the demo tenant into {}",
-            store.location()
+            crate::store::Record::location(&store)
         );
     }
     dispatch(&store, &operator, &clock, command)

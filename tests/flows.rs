@@ -14,7 +14,7 @@ use phonedesk::sim::{
     Channel, DeviceChange, Event, Fault, FlowRequest, Reason, Response, Session, SessionOptions,
     VirtualClock, Waiting, otp, person, throttle,
 };
-use phonedesk::store::{self, Directory, MemoryBackend, Store, TreeId};
+use phonedesk::store::{self, AuditTrail, Directory, MemoryBackend, Record, Store, TreeId};
 
 const T0: &str = "2026-11-28T09:00:00Z";
 
