@@ -17,6 +17,7 @@ pub mod error;
 pub mod http;
 pub mod model;
 pub mod permissions;
+pub mod signins;
 pub mod tenant;
 
 pub use error::GraphError;
