@@ -497,13 +497,17 @@ pub fn run(cli: Cli) -> Outcome {
         _ => {}
     }
     // Simulations run on virtual time; the store shares the clock so its audit entries agree.
+    // Other commands follow the wall clock. Both continue the database's time line: never
+    // before an instant an earlier simulation reached (see `sim::clock`).
     let clock = Arc::new(VirtualClock::at(Timestamp::now()));
-    let store_clock: Arc<dyn Clock> = if command.is_simulation() {
+    let store_clock = if command.is_simulation() {
         clock.clone()
     } else {
-        Arc::new(SystemClock)
+        Arc::new(VirtualClock::live())
     };
-    let store = open_store_with(cli.db, store_clock)?;
+    let store = open_store_with(cli.db, store_clock.clone())?;
+    clock.resume(store.backend())?;
+    store_clock.resume(store.backend())?;
     if let Command::Doctor { json } = command {
         return admin_cmd::doctor(&store, json);
     }
@@ -665,6 +669,7 @@ fn start_ui(db: Option<PathBuf>, operator: &Operator) -> Outcome {
     // the Sign-in pane, shared by the store so audit entries and the sign-in log agree.
     let clock = Arc::new(VirtualClock::live());
     let store = open_store_with(db, clock.clone())?;
+    clock.resume(store.backend())?;
     crate::demo::seed_if_empty(&store, operator)?;
     let store: Arc<dyn Directory> = Arc::new(store);
     match crate::tui::run(store, operator.clone(), clock) {

@@ -4,6 +4,7 @@
 use super::SimError;
 use super::telecom::Fault;
 use crate::domain::{Device, Operator, PhoneNumber, SenderId};
+use crate::sim::clock;
 use crate::store::{self, AuditEntry, Directory, append_audit, devices};
 
 /// What happened to a text when it reached (or did not reach) the phone.
@@ -134,7 +135,7 @@ pub fn set_device(
     }
     let now = store.now();
     let line = number.without_extension();
-    let updated = store::transact(store.backend(), |txn| {
+    let updated = clock::transact(store, |txn| {
         let before = devices::device_in(txn, &line)?;
         let after = change
             .apply(&before)

@@ -78,9 +78,14 @@ pub fn append(txn: &dyn Txn, record: &SignInRecord) -> Result<u64, TxnError> {
     Ok(seq)
 }
 
-/// Writes `record` in its own flushed transaction and returns it with its sequence number.
+/// Writes `record` in its own flushed transaction and returns it with its sequence number; the
+/// simulated world's time line reaches at least the record's end (see [`super::clock`]).
 pub fn write(backend: &dyn DynBackend, record: &SignInRecord) -> Result<SignInRecord, StoreError> {
-    let seq = store::transact(backend, |txn| append(txn, record))?;
+    let seq = store::transact(backend, |txn| {
+        let seq = append(txn, record)?;
+        super::clock::keep_up(txn, record.ended_at)?;
+        Ok(seq)
+    })?;
     Ok(SignInRecord {
         seq,
         ..record.clone()

@@ -7,7 +7,8 @@ use super::SimError;
 use super::otp;
 use super::throttle;
 use crate::domain::Operator;
-use crate::store::{self, AuditEntry, Directory, append_audit};
+use crate::sim::clock;
+use crate::store::{AuditEntry, Directory, append_audit};
 
 /// What a reset cleared.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -33,7 +34,7 @@ pub fn reset_verification(
         .map(|c| c.seq)
         .collect();
     let now = store.now();
-    let failures = store::transact(store.backend(), |txn| {
+    let failures = clock::transact(store, |txn| {
         for seq in &live {
             otp::expire(txn, *seq)?;
         }
