@@ -475,7 +475,13 @@ fn export_masks_numbers_unless_revealed() {
     // A masked export cannot be imported by mistake.
     let path = desk.file("masked.json");
     std::fs::write(&path, &masked).unwrap();
-    let run = desk.refused(&["import", path.to_str().unwrap(), "--replace"]);
+    let run = desk.refused(&[
+        "--role",
+        "privileged-auth-admin",
+        "import",
+        path.to_str().unwrap(),
+        "--replace",
+    ]);
     assert!(run.stderr.contains("masked"), "{}", run.stderr);
 }
 
@@ -493,7 +499,12 @@ fn export_import_export_is_byte_identical() {
         first.to_str().unwrap(),
     ]);
     let other = Desk::new();
-    other.ok(&["import", first.to_str().unwrap()]);
+    other.ok(&[
+        "--role",
+        "privileged-auth-admin",
+        "import",
+        first.to_str().unwrap(),
+    ]);
     let second = other.file("second.json");
     other.ok(&[
         "--role",
@@ -535,7 +546,13 @@ fn import_lists_every_problem_with_its_path_and_writes_nothing() {
   ]
 }"#,
     );
-    let run = desk.refused(&["import", &file, "--replace"]);
+    let run = desk.refused(&[
+        "--role",
+        "privileged-auth-admin",
+        "import",
+        &file,
+        "--replace",
+    ]);
     for expected in [
         "users[0].phoneMethods[0].phoneNumber: not in the canonical form +CC NUMBER[xEXT]; write it as +1 2065550100",
         "users[0].phoneMethods[1].phoneType: a second mobile phone",
@@ -570,7 +587,13 @@ fn import_refuses_files_that_are_not_json() {
     for (name, bytes) in cases {
         let path = desk.file(name);
         std::fs::write(&path, bytes).unwrap();
-        let run = desk.refused(&["import", path.to_str().unwrap(), "--replace"]);
+        let run = desk.refused(&[
+            "--role",
+            "privileged-auth-admin",
+            "import",
+            path.to_str().unwrap(),
+            "--replace",
+        ]);
         assert!(!run.stderr.is_empty(), "{name}");
     }
     assert_eq!(desk.snapshot(), before);
@@ -591,7 +614,13 @@ fn import_into_a_non_empty_database_needs_replace() {
     ]);
     let run = desk.refused(&["import", file.to_str().unwrap()]);
     assert!(run.stderr.contains("--replace"), "{}", run.stderr);
-    desk.ok(&["import", file.to_str().unwrap(), "--replace"]);
+    desk.ok(&[
+        "--role",
+        "privileged-auth-admin",
+        "import",
+        file.to_str().unwrap(),
+        "--replace",
+    ]);
 }
 
 #[test]
@@ -612,7 +641,7 @@ fn demo_reset_restores_the_demo_tenant() {
         "mobile",
     ]);
     assert_ne!(desk.snapshot(), pristine);
-    desk.ok(&["demo", "reset", "--yes"]);
+    desk.ok(&["--role", "privileged-auth-admin", "demo", "reset", "--yes"]);
     let reset = desk.snapshot();
     // Timestamps of undated blocks may differ; everything else is the demo tenant again.
     assert_eq!(reset.lines().count(), pristine.lines().count());
@@ -662,7 +691,12 @@ fn demo_generate_is_deterministic_and_importable() {
     ]);
     assert_ne!(std::fs::read(&a).unwrap(), std::fs::read(&c).unwrap());
     let other = Desk::new();
-    let run = other.ok(&["import", a.to_str().unwrap()]);
+    let run = other.ok(&[
+        "--role",
+        "privileged-auth-admin",
+        "import",
+        a.to_str().unwrap(),
+    ]);
     assert!(run.stdout.contains("imported 300 users"), "{}", run.stdout);
     assert_eq!(
         desk.run(&["demo", "generate", "--users", "0", "--out", "x.json"])
@@ -694,7 +728,13 @@ fn names_from_the_database_are_printed_safely() {
         &desk.file("evil.json"),
         "{\"version\":1,\"tenant\":{\"name\":\"T\",\"domain\":\"t.example\"},\"users\":[{\"userPrincipalName\":\"e@t.example\",\"displayName\":\"Eve \\u001b[31mRed\\u202e\\nX %s\"}]}",
     );
-    desk.ok(&["import", &file, "--replace"]);
+    desk.ok(&[
+        "--role",
+        "privileged-auth-admin",
+        "import",
+        &file,
+        "--replace",
+    ]);
     let run = desk.ok(&["user", "search", "eve"]);
     assert!(!run.stdout.contains('\u{1b}'), "{:?}", run.stdout);
     assert!(!run.stdout.contains('\u{202e}'));

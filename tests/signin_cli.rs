@@ -641,7 +641,16 @@ fn export_keeps_devices_and_pins_and_round_trips_byte_for_byte() {
     assert!(text.contains("\"pbkdf2-sha256\""));
     assert!(text.contains("\"pinMode\": true"));
     assert!(!text.contains("2580"));
-    let import = phonedesk(&db, &["import", first.to_str().unwrap(), "--replace"]);
+    let import = phonedesk(
+        &db,
+        &[
+            "--role",
+            "privileged-auth-admin",
+            "import",
+            first.to_str().unwrap(),
+            "--replace",
+        ],
+    );
     assert_eq!(import.code, 0, "{}", import.stderr);
     export(&second);
     assert_eq!(text, std::fs::read_to_string(&second).unwrap());
@@ -651,7 +660,16 @@ fn export_keeps_devices_and_pins_and_round_trips_byte_for_byte() {
     assert!(!masked.stdout.contains("\"+1 2065550171\""));
     let masked_file = dir.path().join("masked.json");
     std::fs::write(&masked_file, &masked.stdout).unwrap();
-    let refused = phonedesk(&db, &["import", masked_file.to_str().unwrap(), "--replace"]);
+    let refused = phonedesk(
+        &db,
+        &[
+            "--role",
+            "privileged-auth-admin",
+            "import",
+            masked_file.to_str().unwrap(),
+            "--replace",
+        ],
+    );
     assert_eq!(refused.code, 1);
     assert!(
         refused.stderr.contains(".pin: the PIN is hidden"),

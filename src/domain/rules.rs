@@ -96,6 +96,18 @@ pub struct Claim {
 pub enum RuleError {
     SelfService,
     NeedsPrivilegedRole,
+    /// An auth-admin asked to replace a directory that holds this admin (and perhaps others).
+    ReplacesAdmins {
+        upn: String,
+    },
+    /// An auth-admin's tenant file holds this admin.
+    ImportsAdmin {
+        upn: String,
+    },
+    /// An auth-admin asked to change the simulated phone of a number this admin registered.
+    PhoneOfAdmin {
+        upn: String,
+    },
     SlotTaken {
         slot: PhoneType,
     },
@@ -145,6 +157,18 @@ impl fmt::Display for RuleError {
             Self::NeedsPrivilegedRole => write!(
                 f,
                 "the user holds an admin role; only a privileged-auth-admin may act on admins"
+            ),
+            Self::ReplacesAdmins { upn } => write!(
+                f,
+                "the directory holds users with an admin role ({upn} and maybe more); replacing it acts on them, and only a privileged-auth-admin may act on admins"
+            ),
+            Self::ImportsAdmin { upn } => write!(
+                f,
+                "{upn} holds an admin role; an import sets their methods, and only a privileged-auth-admin may act on admins"
+            ),
+            Self::PhoneOfAdmin { upn } => write!(
+                f,
+                "the number is registered to {upn}, who holds an admin role; only a privileged-auth-admin may change their phone"
             ),
             Self::SlotTaken { slot } => write!(
                 f,

@@ -20,12 +20,17 @@ pub struct Cleared {
 }
 
 /// Clears `upn`'s failure count and expires their live codes, audited as `signIn.reset`.
+/// Refused, with nothing written, when the operator may not act on the user (an auth-admin and
+/// an admin; their own account).
 pub fn reset_verification(
     store: &dyn Directory,
     operator: &Operator,
     upn: &str,
 ) -> Result<Cleared, SimError> {
     let user = store.user(upn)?;
+    operator
+        .may_act_on(&user)
+        .map_err(|e| SimError::Store(e.into()))?;
     let upn_key = user.upn().key();
     // Scans are not allowed inside a transaction: collect the codes first, expire them inside
     // (expiring an already-finished code is a no-op, so a race cannot revive anything).

@@ -310,12 +310,17 @@ pub fn clear_failures(txn: &dyn Txn, upn_key: &str) -> Result<Failures, TxnError
 
 /// An administrator clears a user's consecutive failures (the only way out of the lock besides a
 /// success), audited in the same flushed transaction. Returns the count that was cleared.
+/// Refused, with nothing written, when the operator's role does not cover the user (an
+/// auth-admin and an admin), as every change to a user is.
 pub fn reset_failures(
     store: &dyn crate::store::Directory,
     operator: &crate::domain::Operator,
     upn: &str,
 ) -> Result<u32, super::SimError> {
     let user = store.user(upn)?;
+    operator
+        .may_act_on(&user)
+        .map_err(|e| super::SimError::Store(e.into()))?;
     let now = store.now();
     let before = super::clock::transact(store, |txn| {
         let before = clear_failures(txn, &user.upn().key())?;
