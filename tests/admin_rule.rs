@@ -387,3 +387,78 @@ fn the_first_run_seeds_the_demo_but_an_auth_admin_cannot_reset_it() {
     let reset = lead(&db, &["demo", "reset", "--yes"]);
     assert_eq!(reset.code, 0, "{}", reset.stderr);
 }
+
+/// The rule lives where the write happens, not in the command line or the wizard in front of
+/// it: the simulator's own functions refuse an auth-admin acting on an admin, and write nothing.
+#[test]
+fn the_simulators_own_functions_refuse_an_auth_admin_on_an_admin() {
+    use phonedesk::domain::{Operator, PhoneNumber, Role, RuleError, Timestamp};
+    use phonedesk::sim::{
+        DeviceChange, Event, FlowRequest, Session, SessionOptions, SimError, VirtualClock, person,
+        reset, throttle,
+    };
+    use phonedesk::store::{Directory, StoreError, devices};
+    use std::sync::Arc;
+
+    let clock = Arc::new(VirtualClock::at(Timestamp::from_secs(1_790_000_000)));
+    let store = phonedesk::store::open_memory(clock.clone()).unwrap();
+    let desk = Operator::new("desk", Role::AuthAdmin);
+    let lead = Operator::new("lead", Role::PrivilegedAuthAdmin);
+    phonedesk::demo::seed_if_empty(&store, &lead).unwrap();
+    let grace = "grace.kim@fabrikam.example";
+    let session = |operator: &Operator| {
+        Session::new(SessionOptions {
+            seed: Some(1),
+            clock: clock.clone(),
+            operator: operator.clone(),
+        })
+    };
+    // The lead's simulated sign-in leaves Grace one failure.
+    let mut s = session(&lead);
+    let mfa = FlowRequest::Mfa {
+        upn: grace.into(),
+        via: Some(phonedesk::sim::Channel::Sms),
+        slot: None,
+    };
+    s.handle(&store, Event::Start(mfa.clone())).unwrap();
+    person::perform(&mut s, &store, &"code:000000".parse().unwrap()).unwrap();
+    person::finish(&mut s, &store).unwrap();
+    let failures = || {
+        throttle::failures_of(store.backend(), "grace.kim@fabrikam.example")
+            .unwrap()
+            .consecutive
+    };
+    assert_eq!(failures(), 1);
+    let audit_len = || store.audit(None, usize::MAX).unwrap().len();
+    let audited = audit_len();
+    let role = |e: SimError| matches!(e, SimError::Store(StoreError::Rule(_)));
+
+    let cleared = throttle::reset_failures(&store, &desk, grace).unwrap_err();
+    assert!(role(cleared.clone()), "{cleared:?}");
+    let reset = reset::reset_verification(&store, &desk, grace).unwrap_err();
+    assert!(role(reset.clone()), "{reset:?}");
+    let office = PhoneNumber::parse_canonical("+1 2065550161").unwrap();
+    let change = DeviceChange {
+        voicemail: Some(true),
+        ..DeviceChange::default()
+    };
+    let phone = phonedesk::sim::device::set_device(&store, &desk, &office, &change).unwrap_err();
+    assert_eq!(
+        phone,
+        SimError::Store(StoreError::Rule(RuleError::PhoneOfAdmin {
+            upn: grace.into()
+        }))
+    );
+    let mut s = session(&desk);
+    let started = s.handle(&store, Event::Start(mfa)).unwrap_err();
+    assert_eq!(
+        started,
+        SimError::Store(StoreError::Rule(RuleError::NeedsPrivilegedRole))
+    );
+    assert_eq!(failures(), 1, "nothing was cleared or counted");
+    assert!(!devices::is_configured(store.backend(), &office).unwrap());
+    assert_eq!(audit_len(), audited, "nothing was audited");
+    // The lead may.
+    assert_eq!(throttle::reset_failures(&store, &lead, grace).unwrap(), 1);
+    phonedesk::sim::device::set_device(&store, &lead, &office, &change).unwrap();
+}
