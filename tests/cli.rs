@@ -379,6 +379,18 @@ fn block_and_unblock_need_a_reason_and_are_audited() {
     let desk = Desk::new();
     assert_eq!(desk.run(&["user", "block", ROSA]).code, 2);
     desk.refused(&["user", "block", ROSA, "--reason", "  "]);
+    let invisible = desk.refused(&[
+        "user",
+        "block",
+        ROSA,
+        "--reason",
+        "\u{200B}\u{200D}\u{2060}",
+    ]);
+    assert!(
+        invisible.stderr.contains("a reason needs visible text"),
+        "{}",
+        invisible.stderr
+    );
     desk.ok(&["user", "block", ROSA, "--reason", "lost phone"]);
     desk.refused(&["user", "block", ROSA, "--reason", "again"]);
     desk.ok(&["user", "unblock", ROSA, "--reason", "found it"]);
