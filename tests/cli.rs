@@ -443,10 +443,23 @@ fn bad_numbers_are_refused_and_change_nothing() {
         "+1 2065550100 ext 1a",
         "+999 1234567",
         "+1 206\u{202e}5550100",
+        "\r+1 2125550177",
+        "+1 2125550177\n",
     ];
     for input in bad {
         desk.refused(&["phone", "add", NORA, "--type", "mobile", input]);
         desk.refused(&["phone", "update", ROSA, "--type", "mobile", input]);
+    }
+    // A control character at either end is named, not trimmed away.
+    for (input, named) in [
+        ("\r+1 2125550177", "carriage return U+000D"),
+        ("+1 2125550177\n", "line feed U+000A"),
+    ] {
+        let run = desk.refused(&["phone", "add", NORA, "--type", "mobile", input]);
+        assert!(run.stderr.contains(named), "{}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        let check = desk.refused(&["phone", "check", input]);
+        assert!(check.stdout.contains(named), "{}", check.stdout);
     }
     desk.refused(&[
         "phone",
