@@ -24,11 +24,6 @@ impl Reader<'_, '_> {
         }
         let at = |line: usize, column: usize| format!("at line {line}, column {column}");
         let (path, message) = match self.gauge.trip() {
-            // Nothing but whitespace (and perhaps a byte-order mark): say so, not "EOF at column 0".
-            None if error.is_eof() && matches!(self.scope, Scope::Start) => (
-                String::new(),
-                "the file is empty: it holds no tenant file object".to_owned(),
-            ),
             None => (String::new(), format!("not valid JSON: {error}")),
             Some(Trip::FileTooLarge { limit }) => (
                 String::new(),
