@@ -701,10 +701,7 @@ mod error_words {
     #[test]
     fn io_errors_sled_copied_as_debug_text_keep_only_their_message() {
         // sled clones an I/O error as `io::Error::new(kind, format!("{:?}", e))`.
-        let copied = Error::new(
-            ErrorKind::Other,
-            format!("{:?}", Error::from_raw_os_error(5)),
-        );
+        let copied = Error::other(format!("{:?}", Error::from_raw_os_error(5)));
         assert!(copied.to_string().contains("Os {"));
         assert_eq!(io_words(&copied), "input/output error");
         let full = Error::new(
@@ -713,9 +710,6 @@ mod error_words {
         );
         assert_eq!(io_words(&full), "the disk is full");
         assert_eq!(io_words(&Error::from_raw_os_error(13)), "permission denied");
-        plain(&io_words(&Error::new(
-            ErrorKind::Other,
-            "a { b } backtrace ()",
-        )));
+        plain(&io_words(&Error::other("a { b } backtrace ()")));
     }
 }
