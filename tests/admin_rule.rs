@@ -212,6 +212,11 @@ fn invocations(file: &str, generated: &str) -> Vec<(&'static str, Vec<String>, K
         ("troubleshoot", v(&["troubleshoot", ADA]), ReadOnly),
         (
             "troubleshoot",
+            v(&["troubleshoot", ADA, "--symptom", "user-blocked", "--reveal"]),
+            Refused,
+        ),
+        (
+            "troubleshoot",
             v(&[
                 "troubleshoot",
                 ADA,
