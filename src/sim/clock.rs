@@ -110,9 +110,7 @@ impl VirtualClock {
             self.millis.store(to.millis(), Ordering::SeqCst);
         }
     }
-}
 
-impl VirtualClock {
     /// Moves forward to `to` when the clock is behind it; never back. A live clock keeps
     /// running from there.
     pub fn catch_up(&self, to: Timestamp) {
@@ -140,6 +138,7 @@ impl Clock for VirtualClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn stands_still_until_set() {
@@ -147,6 +146,43 @@ mod tests {
         assert_eq!(clock.now(), Timestamp::from_secs(100));
         clock.set(Timestamp::from_secs(90));
         assert_eq!(Clock::now(&clock), Timestamp::from_secs(90));
+    }
+
+    #[test]
+    fn catching_up_moves_forwards_only() {
+        let clock = VirtualClock::at(Timestamp::from_secs(100));
+        clock.catch_up(Timestamp::from_secs(90));
+        assert_eq!(clock.now(), Timestamp::from_secs(100));
+        clock.catch_up(Timestamp::from_secs(250));
+        assert_eq!(clock.now(), Timestamp::from_secs(250));
+        let live = VirtualClock::live();
+        let ahead = Timestamp::now().plus_secs(600);
+        live.catch_up(ahead);
+        assert!(live.now() >= ahead);
+    }
+
+    /// The mark is raised by every simulator transaction and never lowered, so a clock that
+    /// resumes from it is never behind anything a transaction stamped.
+    #[test]
+    fn the_mark_only_rises_and_a_clock_resumes_from_it() {
+        let at = Arc::new(VirtualClock::at(Timestamp::from_secs(5_000)));
+        let store = crate::store::open_memory(at.clone()).unwrap();
+        assert_eq!(reached(store.backend()).unwrap(), None);
+        transact(&store, |_| Ok(())).unwrap();
+        assert_eq!(
+            reached(store.backend()).unwrap(),
+            Some(Timestamp::from_secs(5_000))
+        );
+        at.set(Timestamp::from_secs(4_000));
+        transact(&store, |_| Ok(())).unwrap();
+        assert_eq!(
+            reached(store.backend()).unwrap(),
+            Some(Timestamp::from_secs(5_000)),
+            "a clock set back does not lower the mark"
+        );
+        let next = VirtualClock::at(Timestamp::from_secs(1_000));
+        next.resume(store.backend()).unwrap();
+        assert_eq!(next.now(), Timestamp::from_secs(5_000));
     }
 
     #[test]
