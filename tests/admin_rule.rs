@@ -18,7 +18,9 @@ const ADA: &str = "ada.admin@walk.example";
 const ADA_MOBILE: &str = "+1 2065550150";
 const LEAD: [&str; 2] = ["--role", "privileged-auth-admin"];
 
-/// Ada holds an admin role; her mobile is ready for SMS sign-in, so every path reaches her.
+/// Ada holds an admin role; her mobile is ready for SMS sign-in, so every path reaches her. Bea
+/// is an admin whose SMS sign-in is enabled but outside the policy: a sign-in with her number is
+/// denied, and the denial would be logged under her.
 const TENANT: &str = r#"{"version": 1,
   "tenant": {"name": "Walk", "domain": "walk.example"},
   "policy": {"smsSignInGroups": ["Frontline"], "officePhoneAllowed": true},
@@ -30,6 +32,11 @@ const TENANT: &str = r#"{"version": 1,
        {"phoneType": "mobile", "phoneNumber": "+1 2065550150", "smsSignInEnabled": true,
         "smsSignInSince": "2026-01-01T00:00:00Z"},
        {"phoneType": "office", "phoneNumber": "+1 2065550151"}]},
+    {"userPrincipalName": "bea.admin@walk.example", "displayName": "Bea Admin",
+     "usageLocation": "US", "groups": ["IT"], "roles": ["Helpdesk Administrator"],
+     "phoneMethods": [
+       {"phoneType": "mobile", "phoneNumber": "+1 2065550155", "smsSignInEnabled": true,
+        "smsSignInSince": "2026-01-01T00:00:00Z"}]},
     {"userPrincipalName": "nick.user@walk.example", "displayName": "Nick User",
      "usageLocation": "US", "groups": ["Frontline"], "defaultMfaMethod": "sms",
      "phoneMethods": [{"phoneType": "mobile", "phoneNumber": "+1 2065550152"}]}
@@ -74,6 +81,27 @@ fn leaf_commands(db: &Path, path: &mut Vec<String>, out: &mut BTreeSet<String>) 
         leaf_commands(db, path, out);
         path.pop();
     }
+}
+
+/// The whole audit trail, less the reveals the snapshots' own exports record.
+fn audit_trail(db: &Path) -> Vec<serde_json::Value> {
+    let run = phonedesk(db, &["audit", "--limit", "100000", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    json["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| !(e["action"] == "numbers.reveal" && e["reason"] == "export"))
+        .cloned()
+        .collect()
+}
+
+/// The whole sign-in log.
+fn sign_ins(db: &Path) -> String {
+    let run = phonedesk(db, &["log", "--limit", "100000", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
 }
 
 /// What a lead sees of the admin: the full export, her audit trail, her sign-in log.
@@ -161,6 +189,11 @@ fn invocations(file: &str, generated: &str) -> Vec<(&'static str, Vec<String>, K
         (
             "signin sms-signin",
             v(&["signin", "sms-signin", "--phone", ADA_MOBILE]),
+            Refused,
+        ),
+        (
+            "signin sms-signin",
+            v(&["signin", "sms-signin", "--phone", "+1 2065550155"]),
             Refused,
         ),
         (
@@ -274,6 +307,8 @@ fn every_command_refuses_an_auth_admin_acting_on_an_admin_or_only_reads() {
     );
 
     for (command, args, kind) in &walk {
+        let trail = audit_trail(&db);
+        let log = sign_ins(&db);
         let before = snapshot(&db);
         let argv: Vec<&str> = args.iter().map(String::as_str).collect();
         let run = phonedesk(&db, &argv);
@@ -289,6 +324,8 @@ fn every_command_refuses_an_auth_admin_acting_on_an_admin_or_only_reads() {
                     "{argv:?}: {}",
                     lines[0]
                 );
+                assert_eq!(audit_trail(&db), trail, "{argv:?} wrote to the audit trail");
+                assert_eq!(sign_ins(&db), log, "{argv:?} wrote to the sign-in log");
             }
             Kind::ReadOnly => {
                 assert_eq!(run.code, 0, "{argv:?}: {}{}", run.stdout, run.stderr);

@@ -217,6 +217,10 @@ impl Session {
                 }
             }
             Err(none) => {
+                // A denial the log files under an admin is still a sign-in of theirs.
+                if let Some(holder) = &none.holder {
+                    self.may_simulate(holder)?;
+                }
                 if let Some(attempt) = self.current.as_mut() {
                     attempt.user = none.holder.map(|u| *u);
                 }
