@@ -6,6 +6,7 @@
 //! - [`graph`]: a real tenant through Microsoft Graph, the other directory of record;
 //! - [`sim`]: the sign-in simulator (flows, codes, limits, devices, telecom, the sign-in log);
 //! - [`tenant_file`] and [`demo`]: the import/export format, the demo tenant and the generator;
+//!   [`import_rule`]: the role rule every operator's import goes through;
 //! - [`wizard`]: the guided troubleshooting tree, its checks, fixes and ticket note;
 //! - [`cli`]: the headless commands, and the entry point that starts the terminal UI.
 
@@ -15,6 +16,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod graph;
+pub mod import_rule;
 pub mod panic_guard;
 pub mod rng;
 pub mod sim;

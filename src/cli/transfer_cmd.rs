@@ -50,8 +50,9 @@ impl TenantSink for ImportSink<'_> {
 }
 
 pub fn import(store: &dyn Directory, operator: &Operator, file: &Path, replace: bool) -> Outcome {
-    // Refused before a byte is read when the database holds users and --replace is missing.
-    let import = store.begin_import(operator, replace)?;
+    // Refused before a byte is read when the database holds users and --replace is missing, or
+    // when the role does not cover the admins it would replace; the file's users are checked too.
+    let import = crate::import_rule::begin(store, operator, replace)?;
     let stdin = file.as_os_str() == "-";
     let shown = if stdin {
         "standard input".to_owned()

@@ -166,6 +166,13 @@ impl PhoneNumber {
         if trimmed.is_empty() {
             return Err(ShapeError::Required);
         }
+        // A control character is refused wherever it is, the ends included: a CR or LF carried
+        // along by a paste is named, never trimmed away as if it were a space.
+        if let Some(c) = input.chars().find(|c| c.is_control()) {
+            return Err(ShapeError::ControlCharacter {
+                codepoint: u32::from(c),
+            });
+        }
         let chars = trimmed.chars().count();
         if chars > MAX_INPUT_CHARS {
             return Err(ShapeError::TooLong { chars });
@@ -616,6 +623,16 @@ mod tests {
             err("+1 206\u{1b}5550100"),
             ShapeError::ControlCharacter { .. }
         ));
+        // At either end too, where trimming would have hidden them.
+        for (input, codepoint) in [
+            ("\r+1 2065550100", 0x0D),
+            ("+1 2065550100\n", 0x0A),
+            ("\t+1 2065550100", 0x09),
+            ("+1 2065550100\r\n", 0x0D),
+        ] {
+            assert_eq!(err(input), ShapeError::ControlCharacter { codepoint });
+        }
+        assert_eq!(err(" \t "), ShapeError::Required);
         assert!(matches!(
             err("+1 206\u{202E}5550100"),
             ShapeError::InvisibleCharacter { .. }

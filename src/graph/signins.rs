@@ -3,8 +3,8 @@
 //! Microsoft's own texts kept beside it for the operator.
 
 use super::tenant::TenantSignIn;
-use crate::domain::signin::{FlowKind, Reason, SignInRecord, SignInResult, Step, StepKind};
 use crate::domain::Timestamp;
+use crate::domain::signin::{FlowKind, Reason, SignInRecord, SignInResult, Step, StepKind};
 
 /// The reason an error code stands for. The MFA failures (50074, 500121) say why only in
 /// `additionalDetails` ("user entered incorrect code", "phone call went to voicemail"), in the
@@ -107,7 +107,10 @@ mod tests {
         assert_eq!(reason_of(50079, None), Some(Reason::NoMethodsRegistered));
         assert_eq!(reason_of(50057, None), Some(Reason::UserBlocked));
         assert_eq!(
-            reason_of(500121, Some("MFA denied; user entered incorrect code too many times")),
+            reason_of(
+                500121,
+                Some("MFA denied; user entered incorrect code too many times")
+            ),
             Some(Reason::TooManyIncorrectCodes)
         );
         assert_eq!(
@@ -128,7 +131,11 @@ mod tests {
             app: Some("Graph explorer".into()),
         };
         let r = record(1, Some("kim@contoso.com"), &s);
-        assert_eq!(r.error_code, Some(65001), "an unknown code is kept as it is");
+        assert_eq!(
+            r.error_code,
+            Some(65001),
+            "an unknown code is kept as it is"
+        );
         assert_eq!(r.reason, None);
         assert_eq!(r.result, SignInResult::Denied);
         assert!(r.steps[0].detail.contains("not consented"));
@@ -138,7 +145,10 @@ mod tests {
     fn graph_times_with_seven_fraction_digits_are_read() {
         let t = timestamp("2020-03-13T19:15:41.6195833Z").unwrap();
         assert_eq!(t.to_string(), "2020-03-13T19:15:41.619Z");
-        assert_eq!(timestamp("2020-03-13T19:15:41Z").unwrap().to_string(), "2020-03-13T19:15:41.000Z");
+        assert_eq!(
+            timestamp("2020-03-13T19:15:41Z").unwrap().to_string(),
+            "2020-03-13T19:15:41Z"
+        );
         assert_eq!(timestamp("2020-03-13T19:15:41.Z"), None);
         assert_eq!(timestamp("yesterday"), None);
     }

@@ -34,7 +34,7 @@ pub struct World {
 pub fn world() -> World {
     let clock = Arc::new(VirtualClock::at(T0.parse().unwrap()));
     let store = store::open_memory(clock.clone()).unwrap();
-    phonedesk::demo::reset(&store, &operator()).unwrap();
+    phonedesk::demo::seed_if_empty(&store, &operator()).unwrap();
     World { clock, store }
 }
 
