@@ -38,9 +38,11 @@ pub fn install(restore: fn()) {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
+        // A panic message may quote data: display-safe like every other line.
+        let message = format!(
             "error: phonedesk hit an internal error{place}: {}; nothing further was written",
             payload_message(info.payload())
         );
+        eprintln!("{}", crate::domain::sanitize::display_safe(&message));
     }));
 }

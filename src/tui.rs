@@ -4,9 +4,11 @@
 
 pub mod app;
 pub mod event_loop;
+pub mod input;
 pub mod keymap;
 pub mod panes;
 pub mod profile;
+pub mod safe_backend;
 pub mod terminal;
 pub mod theme;
 pub mod view;

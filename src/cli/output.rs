@@ -1,24 +1,58 @@
 //! Printing for the command line: JSON, aligned plain tables, display-safe text.
+//!
+//! Every line phonedesk prints passes through here (or through `cli::main`'s error line, which
+//! uses [`error`]), and each is made display-safe on the way out: a UPN, a path or a name that
+//! carries ESC, a newline or U+2028 cannot move the cursor or start a line of its own, whichever
+//! command echoes it. Callers still sanitise data they format, so a marker stands where the
+//! character was; this is the net under them.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::Write;
 
 use serde::Serialize;
 
 use super::Failure;
-use crate::domain::sanitize::display_safe;
+use crate::domain::sanitize::{display_safe, is_terminal_unsafe};
 
-/// Prints `value` as pretty JSON on stdout.
+/// Prints `value` as pretty JSON on stdout. Characters a terminal would act on are written as
+/// `\uXXXX` escapes (serde_json escapes only C0 controls; DEL, C1 controls, U+2028, U+2029 and
+/// bidi overrides it writes raw): the same JSON value, safe on a terminal.
 pub fn json<T: Serialize>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::refused(format!("cannot write JSON: {e}")))?;
-    line(&text);
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", json_escaped(&text));
     Ok(())
 }
 
-/// Writes one line to stdout; a closed pipe (`| head`) ends output quietly instead of panicking.
+/// `text` (serde_json's output) with every terminal-unsafe character but the pretty printer's
+/// newlines escaped. serde_json writes such characters only inside strings, where an escape
+/// means the same character.
+fn json_escaped(text: &str) -> Cow<'_, str> {
+    let escape = |c: char| c != '\n' && is_terminal_unsafe(c);
+    if !text.chars().any(escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if escape(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Writes one line to stdout, display-safe; a closed pipe (`| head`) ends output quietly
+/// instead of panicking.
 pub fn line(text: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
+    let _ = writeln!(out, "{}", display_safe(text));
 }
 
 /// Text from the database, made safe for a terminal.
@@ -58,7 +92,56 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
     }
 }
 
-/// Prints a warning to stderr.
+/// Prints a warning to stderr, display-safe.
 pub fn warn(text: &str) {
-    eprintln!("warning: {text}");
+    eprintln!("warning: {}", display_safe(text));
+}
+
+/// Prints a note (what happened on the side: a seeded database, a written file) to stderr,
+/// display-safe.
+pub fn note(text: &str) {
+    eprintln!("note: {}", display_safe(text));
+}
+
+/// Prints the one-line error of a failed command to stderr, display-safe.
+pub fn error(text: &str) {
+    eprintln!("error: {}", display_safe(text));
+}
+
+/// Prints a line to stderr as it is but display-safe (messages with their own prefix).
+pub fn status(text: &str) {
+    eprintln!("{}", display_safe(text));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes_what_serde_json_writes_raw_and_stays_the_same_value() {
+        let value = serde_json::json!({
+            "name": "a\u{2028}b\u{2029}c\u{202E}d\u{7f}e\u{9b}f\u{E0041}g\u{1b}h",
+            "plain": "Zoë 李 🙂",
+        });
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let escaped = json_escaped(&text);
+        assert!(
+            !escaped.chars().any(|c| c != '\n' && is_terminal_unsafe(c)),
+            "{escaped}"
+        );
+        assert!(
+            escaped.contains("\\u2028") && escaped.contains("\\udb40\\udc41"),
+            "{escaped}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, value);
+    }
+
+    #[test]
+    fn safe_json_is_borrowed() {
+        assert!(matches!(
+            json_escaped("{\n  \"a\": \"b\"\n}"),
+            Cow::Borrowed(_)
+        ));
+    }
 }

@@ -211,7 +211,11 @@ pub fn export(
             let written = written
                 .map_err(|e| Failure::refused(format!("cannot write {}: {e}", path.display())))?;
             progress.done();
-            eprintln!("exported {} users to {}", written.0, path.display());
+            output::status(&format!(
+                "exported {} users to {}",
+                written.0,
+                path.display()
+            ));
             written
         }
         None => {
