@@ -48,6 +48,77 @@ fn json_escaped(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A writer for JSON on its way to a terminal (`export` without `--out`): like [`json`], it
+/// writes every terminal-unsafe character but newlines as a `\\uXXXX` escape, which is only
+/// right inside JSON strings, where such characters are the only place they can be. Off (a plain
+/// pass-through) when the output is a file or a pipe, so backups stay byte for byte what
+/// `--out` writes. Characters split across writes are put back together first.
+pub struct TerminalJson<W: Write> {
+    inner: W,
+    escape: bool,
+    /// The start of a UTF-8 character whose other bytes come in the next write.
+    pending: Vec<u8>,
+}
+
+impl<W: Write> TerminalJson<W> {
+    pub fn new(inner: W, escape: bool) -> Self {
+        Self {
+            inner,
+            escape,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Writes a character the escape rule applies to.
+    fn put(&mut self, text: &str) -> std::io::Result<()> {
+        let escaped = json_escaped(text);
+        self.inner.write_all(escaped.as_bytes())
+    }
+}
+
+impl<W: Write> Write for TerminalJson<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.escape {
+            return self.inner.write(buf);
+        }
+        let mut bytes = std::mem::take(&mut self.pending);
+        bytes.extend_from_slice(buf);
+        let mut rest = &bytes[..];
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.put(text)?;
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    // The prefix is valid UTF-8 by construction.
+                    self.put(std::str::from_utf8(valid).unwrap_or_default())?;
+                    match e.error_len() {
+                        // Bytes that are not UTF-8 (never from the tenant writer) pass as
+                        // they are.
+                        Some(n) => {
+                            self.inner.write_all(&after[..n])?;
+                            rest = &after[n..];
+                        }
+                        None => {
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        self.inner.write_all(&pending)?;
+        self.inner.flush()
+    }
+}
+
 /// Writes one line to stdout, display-safe; a closed pipe (`| head`) ends output quietly
 /// instead of panicking.
 pub fn line(text: &str) {
@@ -135,6 +206,25 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn terminal_json_escapes_characters_split_across_writes() {
+        let text = "{\"name\": \"a\u{2028}b\u{9b}c李\u{E0041}\"}\n";
+        for split in 0..=text.len() {
+            let mut out = TerminalJson::new(Vec::new(), true);
+            out.write_all(&text.as_bytes()[..split]).unwrap();
+            out.write_all(&text.as_bytes()[split..]).unwrap();
+            out.flush().unwrap();
+            let written = String::from_utf8(out.inner).unwrap();
+            assert_eq!(
+                written, "{\"name\": \"a\\u2028b\\u009bc李\\udb40\\udc41\"}\n",
+                "split at {split}"
+            );
+        }
+        let mut plain = TerminalJson::new(Vec::new(), false);
+        plain.write_all(text.as_bytes()).unwrap();
+        assert_eq!(plain.inner, text.as_bytes());
     }
 
     #[test]

@@ -220,9 +220,12 @@ pub fn export(
         }
         None => {
             let stdout = std::io::stdout();
-            let mut lock = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            let on_terminal = std::io::IsTerminal::is_terminal(&stdout);
+            let buffered = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            // On a terminal, characters in names that would act on it are written as escapes.
+            let mut lock = output::TerminalJson::new(buffered, on_terminal);
             // Progress would mix with the file on a terminal: only when standard output is not one.
-            let mut quiet = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            let mut quiet = if on_terminal {
                 Progress::silent()
             } else {
                 progress

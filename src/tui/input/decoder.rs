@@ -93,8 +93,8 @@ impl Paste {
             }
             // Not the marker after all: its bytes so far are text. Only its first byte is an
             // ESC, so the marker can restart only at `byte` itself.
-            for i in 0..self.matched {
-                self.keep(PASTE_END[i]);
+            for &held in &PASTE_END[..self.matched] {
+                self.keep(held);
             }
             self.matched = 0;
         }
