@@ -119,11 +119,15 @@ impl<W: Write> Write for TerminalJson<W> {
     }
 }
 
-/// Writes one line to stdout, display-safe; a closed pipe (`| head`) ends output quietly
-/// instead of panicking.
+/// Writes `prefix` and `text`, display-safe, as one line; a closed pipe (`| head`) ends output
+/// quietly instead of panicking.
+fn write_line(out: &mut impl Write, prefix: &str, text: &str) {
+    let _ = writeln!(out, "{prefix}{}", display_safe(text));
+}
+
+/// Writes one line to stdout, display-safe.
 pub fn line(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{}", display_safe(text));
+    write_line(&mut std::io::stdout().lock(), "", text);
 }
 
 /// Text from the database, made safe for a terminal.
@@ -165,23 +169,23 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
 
 /// Prints a warning to stderr, display-safe.
 pub fn warn(text: &str) {
-    eprintln!("warning: {}", display_safe(text));
+    write_line(&mut std::io::stderr().lock(), "warning: ", text);
 }
 
-/// Prints a note (what happened on the side: a seeded database, a written file) to stderr,
+/// Prints a note (what happened on the side: a seeded database, an upgrade) to stderr,
 /// display-safe.
 pub fn note(text: &str) {
-    eprintln!("note: {}", display_safe(text));
+    write_line(&mut std::io::stderr().lock(), "note: ", text);
 }
 
 /// Prints the one-line error of a failed command to stderr, display-safe.
 pub fn error(text: &str) {
-    eprintln!("error: {}", display_safe(text));
+    write_line(&mut std::io::stderr().lock(), "error: ", text);
 }
 
-/// Prints a line to stderr as it is but display-safe (messages with their own prefix).
+/// Prints a line to stderr, display-safe, without a prefix (messages that carry their own).
 pub fn status(text: &str) {
-    eprintln!("{}", display_safe(text));
+    write_line(&mut std::io::stderr().lock(), "", text);
 }
 
 #[cfg(test)]
@@ -225,6 +229,20 @@ mod tests {
         let mut plain = TerminalJson::new(Vec::new(), false);
         plain.write_all(text.as_bytes()).unwrap();
         assert_eq!(plain.inner, text.as_bytes());
+    }
+
+    #[test]
+    fn a_line_is_one_display_safe_line() {
+        let mut out = Vec::new();
+        write_line(
+            &mut out,
+            "error: ",
+            "no user a\u{1b}]2;x\u{7}\nb\u{2028}c\u{2029}d\u{202E}e",
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "error: no user a\u{FFFD}]2;x\u{FFFD}\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\n"
+        );
     }
 
     #[test]
