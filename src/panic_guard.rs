@@ -38,11 +38,9 @@ pub fn install(restore: fn()) {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        // A panic message may quote data: display-safe like every other line.
-        let message = format!(
+        eprintln!(
             "error: phonedesk hit an internal error{place}: {}; nothing further was written",
             payload_message(info.payload())
         );
-        eprintln!("{}", crate::domain::sanitize::display_safe(&message));
     }));
 }
