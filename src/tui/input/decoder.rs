@@ -165,11 +165,6 @@ impl Decoder {
         }
     }
 
-    /// The next decoded event.
-    pub fn next_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
-    }
-
     /// Every decoded event so far.
     pub fn take_events(&mut self) -> Vec<Event> {
         self.events.drain(..).collect()
