@@ -461,18 +461,28 @@ pub fn main() -> ExitCode {
     });
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // A usage error quotes the argument it could not take; clap writes it raw (ESC,
+            // U+2028 and all) when stderr is a terminal. Its plain text goes out line by line,
+            // display-safe, with exit 2.
+            for text in e.render().to_string().lines() {
+                output::status(text);
+            }
+            return ExitCode::from(2);
+        }
         Err(e) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            // Help and version: phonedesk's own text, to stdout with 0.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::SUCCESS;
         }
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             // A denied sign-in has already said so on stdout; it has no message of its own.
+            // The message may quote an argument or a file ("no user ..."): display-safe.
             if !failure.message.is_empty() {
-                eprintln!("error: {}", failure.message);
+                output::error(&failure.message);
             }
             ExitCode::from(failure.code)
         }
@@ -528,10 +538,10 @@ pub fn run(cli: Cli) -> Outcome {
             )
     );
     if seeds_demo && crate::demo::seed_if_empty(&store, &operator)? {
-        eprintln!(
-            "note: the database was empty; seeded the demo tenant into {}",
+        output::note(&format!(
+            "the database was empty; seeded the demo tenant into {}",
             crate::store::Record::location(&store)
-        );
+        ));
     }
     dispatch(&store, &operator, &clock, command)
 }
@@ -665,7 +675,7 @@ pub fn open_store_with(
     }
     // An upgrade of an older database says so before it starts: it may take a while.
     Ok(store::open_sled_with(&path, clock, &|notice| {
-        eprintln!("note: {notice}");
+        output::note(notice);
     })?)
 }
 

@@ -1,12 +1,15 @@
 //! The terminal UI: a shell with a title bar, panes (1 Lookup, 2 Methods, 3 Sign-in, 4 Troubleshoot), a footer of key hints
 //! and a status line. See `app` for state and input, `view` for drawing, `event_loop` for the
-//! serve loop and `terminal` for restoring the terminal on every exit path.
+//! serve loop, `input` for reading the terminal, `terminal` for restoring it on every exit path
+//! and `safe_backend` for the filter every drawn cell passes.
 
 pub mod app;
 pub mod event_loop;
+pub mod input;
 pub mod keymap;
 pub mod panes;
 pub mod profile;
+pub mod safe_backend;
 pub mod terminal;
 pub mod theme;
 pub mod view;

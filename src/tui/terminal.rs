@@ -1,5 +1,6 @@
 //! The terminal guard: raw mode, the alternate screen, bracketed paste and the hidden cursor are
-//! set up once and restored exactly once, whether phonedesk quits, panics or is signalled.
+//! set up once and restored exactly once, whether phonedesk quits, panics or is signalled. The
+//! UI draws through [`SafeBackend`], so no unsafe character in a cell reaches the terminal.
 
 use std::io::{self, IsTerminal, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,6 +13,8 @@ use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+
+use super::safe_backend::SafeBackend;
 
 static ENTERED: AtomicBool = AtomicBool::new(false);
 static RESTORED: AtomicBool = AtomicBool::new(false);
@@ -52,7 +55,7 @@ pub fn restore() {
 
 /// Holds the terminal in UI mode; dropping it restores the terminal.
 pub struct TerminalGuard {
-    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    pub terminal: Terminal<SafeBackend<CrosstermBackend<Stdout>>>,
 }
 
 impl TerminalGuard {
@@ -64,7 +67,7 @@ impl TerminalGuard {
             restore();
             return Err(e);
         }
-        match Terminal::new(CrosstermBackend::new(io::stdout())) {
+        match Terminal::new(SafeBackend::new(CrosstermBackend::new(io::stdout()))) {
             Ok(terminal) => Ok(Self { terminal }),
             Err(e) => {
                 restore();
