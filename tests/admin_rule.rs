@@ -138,6 +138,9 @@ fn invocations(file: &str, generated: &str) -> Vec<(&'static str, Vec<String>, K
             Refused,
         ),
         ("phone check", v(&["phone", "check", ADA_MOBILE]), NoUser(0)),
+        // Without --tenant there is no real tenant to sign in to: a usage error.
+        ("login", v(&["login"]), NoUser(2)),
+        ("logout", v(&["logout"]), NoUser(2)),
         ("phone list", v(&["phone", "list", ADA]), ReadOnly),
         (
             "phone list",
