@@ -470,8 +470,12 @@ pub enum DemoCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-    /// Play a guided sign-in demo headless, step by step (names: see demo list)
+    /// Play a guided sign-in demo headless, step by step (names: see demo list), on a sandbox
+    /// copy of its cast: the database is not changed, and every play ends the same way
     Play { name: String },
+    /// Reset the simulated world: phone conditions, telecom faults, send and failure counters
+    /// and live codes (users, their methods, the audit trail and the sign-in log stay)
+    ResetWorld,
     /// List the guided sign-in demos
     List,
 }
@@ -680,6 +684,7 @@ fn dispatch(
         Command::Demo(DemoCommand::Play { name }) => {
             demo_cmd::play(store, operator, clock.clone(), &name)
         }
+        Command::Demo(DemoCommand::ResetWorld) => demo_cmd::reset_world(store, operator),
         Command::Signin(cmd) => signin_cmd::run(store, operator, clock.clone(), cmd),
         Command::Device(DeviceCommand::Show { number }) => device_cmd::show(store, &number),
         Command::Device(DeviceCommand::Set {
