@@ -637,7 +637,7 @@ fn run_on_tenant(cli: Cli, graph: &crate::graph::GraphConfig) -> Outcome {
             return admin_cmd::generate(*users, *seed, out);
         }
         Command::Demo(DemoCommand::List) => return demo_cmd::list(),
-        Command::Signin(_) => Some("signin"),
+        Command::Signin(_) => None,
         Command::Device(_) => Some("device"),
         Command::Telecom(_) => Some("telecom"),
         Command::Demo(_) => Some("demo"),
@@ -660,7 +660,10 @@ fn run_on_tenant(cli: Cli, graph: &crate::graph::GraphConfig) -> Outcome {
             crate::store::RecordKind::Simulated { .. } => None,
         });
     let operator = config::operator(name, cli.role).map_err(Failure::usage)?;
-    dispatch_record(&record, &operator, command)
+    match command {
+        Command::Signin(cmd) => graph_cmd::simulate_on_copy(&record, &operator, cmd),
+        command => dispatch_record(&record, &operator, command),
+    }
 }
 
 fn dispatch(

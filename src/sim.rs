@@ -17,6 +17,7 @@ pub mod reason;
 pub mod reset;
 pub mod sandbox;
 pub mod session;
+pub mod stand_in;
 pub mod telecom;
 pub mod throttle;
 pub mod voice;

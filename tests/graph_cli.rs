@@ -602,3 +602,30 @@ fn no_network_is_a_message() {
     assert!(stderr.contains("cannot reach Microsoft Graph"), "{stderr}");
     drop(server);
 }
+
+#[test]
+fn a_simulated_sign_in_plays_on_a_local_copy_with_stand_in_numbers() {
+    let server = GraphServer::start();
+    adele(&server, "phone-methods-list");
+    let home = tempfile::tempdir().unwrap();
+    let sim = run(
+        &server,
+        home.path(),
+        &[
+            "signin", "mfa", "--user", ADELE_UPN, "--via", "sms", "--json",
+        ],
+    );
+    assert_eq!(sim.code, 0, "{}{}", sim.stdout, sim.stderr);
+    assert!(sim.stderr.contains("local copy"), "{}", sim.stderr);
+    assert!(sim.stderr.contains("stand-in numbers"), "{}", sim.stderr);
+    let value: serde_json::Value = serde_json::from_str(&sim.stdout).unwrap();
+    assert!(value.to_string().contains("success"), "{value}");
+    // Only reads reached the tenant; the real numbers were never used.
+    assert!(writes(&server).is_empty());
+    assert!(!sim.stdout.contains("2065555555"), "{}", sim.stdout);
+    // The local audit of the tenant holds nothing of the simulation.
+    assert_eq!(
+        audit_json(&server, home.path())["value"],
+        serde_json::json!([])
+    );
+}

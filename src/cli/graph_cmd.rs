@@ -143,6 +143,44 @@ pub fn open(config: &GraphConfig, db: Option<PathBuf>) -> Result<GraphDirectory,
     Ok(GraphDirectory::new(tenant, local))
 }
 
+/// `signin mfa|sspr --user UPN` on a real tenant: simulated on a local sandbox holding a copy
+/// of the user with stand-in numbers; nothing is sent to the tenant but the read of the user.
+pub fn simulate_on_copy(
+    record: &GraphDirectory,
+    operator: &crate::domain::Operator,
+    cmd: super::SigninCommand,
+) -> Outcome {
+    use crate::store::Record;
+    let upn = match &cmd {
+        super::SigninCommand::Mfa { user, .. } | super::SigninCommand::Sspr { user, .. } => {
+            user.clone()
+        }
+        super::SigninCommand::SmsSignin { .. } => {
+            return Err(simulated_only("signin sms-signin", &record.location()));
+        }
+        super::SigninCommand::ClearFailures { .. } => {
+            return Err(simulated_only("signin clear-failures", &record.location()));
+        }
+    };
+    super::signin_cmd::check_usage(&cmd)?;
+    let real = record.user(&upn)?;
+    let (copy, stand_ins) = crate::sim::stand_in::pseudonymised(&real);
+    let clock = Arc::new(VirtualClock::at(crate::domain::Timestamp::now()));
+    let sandbox = crate::sim::sandbox::Sandbox::with_users(record, vec![copy], clock.clone())?;
+    output::note(&format!(
+        "a simulation on a local copy of {}'s methods: nothing is sent to {}; the phones are \
+         played by stand-in numbers ({})",
+        output::safe(real.upn().as_str()),
+        record.location(),
+        stand_ins
+            .iter()
+            .map(|(slot, number)| format!("{} {number}", slot.label()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    super::signin_cmd::run(sandbox.directory(), operator, clock, cmd)
+}
+
 /// The refusal of a command that works only in the simulated world.
 pub fn simulated_only(what: &str, tenant: &str) -> Failure {
     Failure::refused(format!(
