@@ -644,7 +644,6 @@ fn run_on_tenant(cli: Cli, graph: &crate::graph::GraphConfig) -> Outcome {
         Command::Import { .. } => Some("import"),
         Command::Export { .. } => Some("export"),
         Command::Doctor { .. } => Some("doctor"),
-        Command::Troubleshoot(_) => Some("troubleshoot"),
         _ => None,
     };
     if let Some(what) = simulated_only {
@@ -717,8 +716,8 @@ fn dispatch(
         Command::Telecom(TelecomCommand::Fault { provider, fault }) => {
             telecom_cmd::fault(store, operator, &provider, fault)
         }
-        Command::Troubleshoot(args) => troubleshoot_cmd::run(store, operator, &args),
         Command::Doctor { .. } => Ok(()),
+        command @ Command::Troubleshoot(_) => dispatch_record(store, operator, command),
     }
 }
 
@@ -777,6 +776,7 @@ fn dispatch_record(store: &dyn Record, operator: &Operator, command: Command) ->
             limit,
             json,
         } => log_cmd::show(store, user.as_deref(), since, limit, json),
+        Command::Troubleshoot(args) => troubleshoot_cmd::run(store, operator, &args),
         _ => Ok(()),
     }
 }

@@ -458,7 +458,6 @@ fn the_simulators_commands_never_touch_a_real_tenant() {
         &["demo", "reset", "--yes"],
         &["import", "tenant.json"],
         &["export"],
-        &["troubleshoot", ADELE_UPN],
     ] {
         let out = run(&server, home.path(), args);
         assert_eq!(out.code, 1, "{args:?}: {}", out.stderr);
@@ -627,5 +626,60 @@ fn a_simulated_sign_in_plays_on_a_local_copy_with_stand_in_numbers() {
     assert_eq!(
         audit_json(&server, home.path())["value"],
         serde_json::json!([])
+    );
+}
+
+#[test]
+fn troubleshoot_checks_the_real_record_asks_the_caller_and_fixes_through_graph() {
+    let server = GraphServer::start();
+    let base = &server.url;
+    adele(&server, "phone-methods-list");
+    // Adele's account is disabled: the tenant's own block.
+    let mut blocked = Reply::fixture("user-get", base);
+    let mut body: serde_json::Value = serde_json::from_str(&blocked.body).unwrap();
+    body["accountEnabled"] = serde_json::json!(false);
+    blocked.body = body.to_string();
+    server.on("GET", &format!("/v1.0/users/{ADELE}"), vec![blocked]);
+    server.on(
+        "GET",
+        "/v1.0/auditLogs/signIns",
+        vec![Reply::json(200, &serde_json::json!({"value": []}))],
+    );
+    server.on(
+        "PATCH",
+        &format!("/v1.0/users/{ADELE}"),
+        vec![Reply::empty(204).header("request-id", "unblock-req-1")],
+    );
+    let home = tempfile::tempdir().unwrap();
+    let walk = run(
+        &server,
+        home.path(),
+        &[
+            "troubleshoot",
+            ADELE_UPN,
+            "--symptom",
+            "user-blocked",
+            "--apply",
+            "unblock-user",
+        ],
+    );
+    assert!(
+        !walk.stdout.contains("check the simulated device"),
+        "no simulated phone on a real tenant: {}",
+        walk.stdout
+    );
+    let sent = writes(&server);
+    assert_eq!(sent.len(), 1, "{}{}", walk.stdout, walk.stderr);
+    let body: serde_json::Value = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(body, serde_json::json!({"accountEnabled": true}));
+    let audit = audit_json(&server, home.path());
+    assert_eq!(audit["value"][0]["action"], "user.unblock", "{audit}");
+    assert_eq!(audit["value"][0]["requestId"], "unblock-req-1", "{audit}");
+    // The sign-in log was read from the tenant, for this user.
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.path().ends_with("/auditLogs/signIns"))
     );
 }
