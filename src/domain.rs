@@ -18,6 +18,7 @@ pub mod rules;
 pub mod sanitize;
 pub mod search;
 pub mod time;
+pub mod undo;
 pub mod user;
 pub mod validity;
 

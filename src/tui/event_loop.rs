@@ -26,7 +26,13 @@ pub enum Exit {
     Fatal(String),
 }
 
-fn draw(guard: &mut TerminalGuard, app: &App) -> std::io::Result<()> {
+fn draw(guard: &mut TerminalGuard, app: &mut App) -> std::io::Result<()> {
+    if let Some(text) = app.take_clipboard() {
+        use std::io::Write;
+        let out = guard.terminal.backend_mut();
+        out.write_all(super::clipboard::osc52(&text).as_bytes())?;
+        out.flush()?;
+    }
     execute!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
     let drawn = guard
         .terminal
@@ -51,7 +57,7 @@ pub async fn serve(
     let mut events = EventStream::new();
     let exit = loop {
         if app.take_dirty() {
-            draw(&mut guard, &app)?;
+            draw(&mut guard, &mut app)?;
         }
         if let Some(why) = app.fatal() {
             break Exit::Fatal(why.to_owned());

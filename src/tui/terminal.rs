@@ -1,5 +1,6 @@
-//! The terminal guard: raw mode, the alternate screen, bracketed paste and the hidden cursor are
-//! set up once and restored exactly once, whether phonedesk quits, panics or is signalled.
+//! The terminal guard: raw mode, the alternate screen, bracketed paste, mouse capture and the
+//! hidden cursor are set up once and restored exactly once, whether phonedesk quits, panics or is
+//! signalled.
 
 use std::io::{self, IsTerminal, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,7 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
-use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -60,7 +63,12 @@ impl TerminalGuard {
         enable_raw_mode()?;
         ENTERED.store(true, Ordering::SeqCst);
         let mut out = io::stdout();
-        if let Err(e) = execute!(out, EnterAlternateScreen, EnableBracketedPaste) {
+        if let Err(e) = execute!(
+            out,
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            EnableMouseCapture
+        ) {
             restore();
             return Err(e);
         }
