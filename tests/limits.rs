@@ -22,7 +22,10 @@ fn peak_kib(pid: u32) -> Option<u64> {
 
 /// Runs `import -` on an endless standard input made of `head` then `repeat` forever; returns
 /// (exit code, stderr, peak KiB seen, time taken).
-fn import_endless(head: &'static [u8], repeat: &'static [u8]) -> (Option<i32>, String, u64, Duration) {
+fn import_endless(
+    head: &'static [u8],
+    repeat: &'static [u8],
+) -> (Option<i32>, String, u64, Duration) {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(BIN)
         .arg("--db")
@@ -47,7 +50,10 @@ fn import_endless(head: &'static [u8], repeat: &'static [u8]) -> (Option<i32>, S
             break status;
         }
         peak = peak.max(peak_kib(child.id()).unwrap_or(0));
-        assert!(started.elapsed() < Duration::from_secs(30), "import is still reading");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "import is still reading"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     let took = started.elapsed();

@@ -393,7 +393,14 @@ fn the_wizard_walks_a_scenario_from_symptom_to_fix_in_the_tui() {
     s.keys(&["y"]);
     s.wait_for("done; re-check");
     s.keys(&["w"]);
-    s.wait_for("ticket note written to");
+    // The full path, not a name the operator has to find.
+    let written = s.wait_for("ticket note written to");
+    let dir = s.dir.path().canonicalize().unwrap().display().to_string();
+    let shown = written.replace('\n', "");
+    assert!(
+        shown.contains(&format!("{dir}/phonedesk-ticket-liam.obrien-")),
+        "{written}"
+    );
     s.keys(&["q"]);
     assert_eq!(s.wait_exit("main"), 0);
     let out = phonedesk(
@@ -407,4 +414,52 @@ fn the_wizard_walks_a_scenario_from_symptom_to_fix_in_the_tui() {
         ],
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("+61 491570157"));
+}
+
+#[test]
+fn y_puts_the_upn_on_the_terminals_clipboard_with_osc_52() {
+    let s = Session::start("osc52", &[]);
+    // tmux takes OSC 52 from the programs it runs only when told to.
+    tmux(&s.socket, &["set-option", "-g", "set-clipboard", "on"]);
+    s.wait_for("Results · 29 of 29");
+    s.text("rosa");
+    s.wait_for("1 of 29");
+    s.keys(&["Escape"]);
+    s.wait_for(" / search ");
+    s.keys(&["y"]);
+    s.wait_for("copied the UPN");
+    let start = Instant::now();
+    loop {
+        let buffer = tmux(&s.socket, &["show-buffer"]);
+        let text = String::from_utf8_lossy(&buffer.stdout).into_owned();
+        if text == "rosa.delgado@fabrikam.example" {
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "the clipboard holds {text:?}");
+        std::thread::yield_now();
+    }
+    s.keys(&["q"]);
+    assert_eq!(s.wait_exit("main"), 0);
+}
+
+#[test]
+fn a_keymap_file_with_a_mistake_is_shown_with_its_line_and_column_and_ignored() {
+    let config = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(config.path().join("phonedesk")).unwrap();
+    std::fs::write(
+        config.path().join("phonedesk/keymap.toml"),
+        "help = [\"?\"]\nquit = [\"r\"]\n",
+    )
+    .unwrap();
+    let dir = config.path().display().to_string();
+    let s = Session::start("keymap", &[("XDG_CONFIG_HOME", &dir)]);
+    let screen = s.wait_for("keymap.toml was ignored");
+    assert!(screen.contains("line 2, column 9"), "{screen}");
+    s.keys(&["Escape"]);
+    s.wait_for("Results · 29 of 29");
+    // The defaults are in use: q (not r) quits once out of the search box.
+    s.keys(&["Escape"]);
+    s.wait_for(" / search ");
+    s.keys(&["q"]);
+    assert_eq!(s.wait_exit("main"), 0);
 }

@@ -129,7 +129,10 @@ fn help_overlay_lists_the_keymap() {
         t.press(Command::PageDown);
         t.press(Command::PageDown);
         let scrolled = t.screen();
-        assert!(scrolled.contains("reveal the authentication numbers"), "{scrolled}");
+        assert!(
+            scrolled.contains("reveal the authentication numbers"),
+            "{scrolled}"
+        );
         t.press(Command::Back);
         assert!(t.app.modal.is_none());
     }
@@ -293,10 +296,7 @@ fn a_slot_rule_is_explained_before_any_number_is_typed() {
         screen.contains("Cannot add the alternate mobile number for Nora Lindqvist"),
         "{screen}"
     );
-    assert!(
-        screen.contains("add a mobile phone first"),
-        "{screen}"
-    );
+    assert!(screen.contains("add a mobile phone first"), "{screen}");
 }
 
 #[test]

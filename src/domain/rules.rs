@@ -155,11 +155,9 @@ impl fmt::Display for RuleError {
                 "{} is already registered; change it instead (one number per slot)",
                 slot.a_phone()
             ),
-            Self::SlotEmpty { slot } => write!(
-                f,
-                "no {} phone is registered",
-                slot.label().to_lowercase()
-            ),
+            Self::SlotEmpty { slot } => {
+                write!(f, "no {} phone is registered", slot.label().to_lowercase())
+            }
             Self::AlternateNeedsMobile => write!(f, "add a mobile phone first"),
             Self::MobileHasAlternate => write!(
                 f,

@@ -345,7 +345,10 @@ mod tests {
             import.add_user(&user).unwrap();
         }
         let fourth = User::new(Upn::parse("u4@x.example").unwrap(), "U");
-        assert!(matches!(import.add_user(&fourth), Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            import.add_user(&fourth),
+            Err(StoreError::Invalid(_))
+        ));
         drop(import);
         assert_eq!(store.user_count().unwrap(), 0);
     }

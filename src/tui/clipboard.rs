@@ -19,8 +19,7 @@ pub fn osc52(text: &str) -> String {
 
 /// Standard base64 with padding.
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -50,7 +49,10 @@ mod tests {
         assert_eq!(base64(b"f"), "Zg==");
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"rosa.delgado@fabrikam.example"), "cm9zYS5kZWxnYWRvQGZhYnJpa2FtLmV4YW1wbGU=");
+        assert_eq!(
+            base64(b"rosa.delgado@fabrikam.example"),
+            "cm9zYS5kZWxnYWRvQGZhYnJpa2FtLmV4YW1wbGU="
+        );
         assert_eq!(osc52("a"), "\u{1b}]52;c;YQ==\u{7}");
     }
 }

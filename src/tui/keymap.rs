@@ -295,10 +295,16 @@ mod tests {
         let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
         assert_eq!(map.lookup_in(&q, Layer::Results), Some(Command::Quit));
         let home = press(KeyCode::Home, KeyModifiers::NONE);
-        assert_eq!(map.lookup_in(&home, Layer::SearchBox), Some(Command::LineStart));
+        assert_eq!(
+            map.lookup_in(&home, Layer::SearchBox),
+            Some(Command::LineStart)
+        );
         assert_eq!(map.lookup_in(&home, Layer::Results), Some(Command::Top));
         let shift_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(map.lookup(&shift_g, &[Context::List]), Some(Command::Bottom));
+        assert_eq!(
+            map.lookup(&shift_g, &[Context::List]),
+            Some(Command::Bottom)
+        );
     }
 
     #[test]
@@ -325,7 +331,7 @@ mod tests {
             keys.sort_by_key(ToString::to_string);
             keys.dedup();
             for key in keys {
-                let on = file::commands_for_test(&map, layer, key);
+                let on = file::commands_on(&map, layer, key);
                 if on.len() > 1 {
                     layered.push(format!("{layer:?} {key}: {on:?}"));
                 }

@@ -79,9 +79,11 @@ pub fn sort_rows(index: &SearchIndex, rows: &mut [Row], key: SortKey, now: Times
         }),
         // The flags come from the entry as the list shows it: one read per row.
         SortKey::Flags => rows.sort_by_cached_key(|r| {
-            let flags = index.entry_at(r.entry, now).map_or((true, true, true), |e| {
-                (!e.is_blocked(), !e.is_admin(), !e.is_guest())
-            });
+            let flags = index
+                .entry_at(r.entry, now)
+                .map_or((true, true, true), |e| {
+                    (!e.is_blocked(), !e.is_admin(), !e.is_guest())
+                });
             (r.why.tier(), flags, r.entry)
         }),
     }

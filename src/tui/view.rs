@@ -254,9 +254,7 @@ fn render_footer(app: &App, lines: Vec<Line<'static>>, area: Rect, buf: &mut Buf
                         x,
                         y,
                         // Not the two spaces after the label.
-                        width: width
-                            .saturating_sub(2)
-                            .min(area.right().saturating_sub(x)),
+                        width: width.saturating_sub(2).min(area.right().saturating_sub(x)),
                         height: 1,
                     },
                     Hit::Button(command),

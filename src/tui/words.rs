@@ -59,9 +59,7 @@ pub fn actor(operator: &str) -> String {
 
 /// What an audit entry records, naming the slot it touched.
 pub fn audit_action(entry: &AuditEntry) -> String {
-    let slot = entry
-        .slot
-        .map_or_else(|| "number".to_owned(), slot_number);
+    let slot = entry.slot.map_or_else(|| "number".to_owned(), slot_number);
     match entry.action.as_str() {
         "phone.add" => format!("added the {slot}"),
         "phone.update" => format!("changed the {slot}"),

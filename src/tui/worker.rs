@@ -57,7 +57,10 @@ enum Job {
         query: Query,
         sort: SortKey,
     },
-    Profile { generation: u64, upn: String },
+    Profile {
+        generation: u64,
+        upn: String,
+    },
     CatchUp,
 }
 

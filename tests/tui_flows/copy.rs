@@ -11,7 +11,10 @@ fn y_copies_the_upn_the_correlation_id_and_the_ticket_note() {
     t.type_text("liam");
     t.keys(&["esc"]);
     t.run("copy");
-    assert!(t.screen().contains("copied the UPN liam.obrien@fabrikam.example"));
+    assert!(
+        t.screen()
+            .contains("copied the UPN liam.obrien@fabrikam.example")
+    );
     assert_eq!(
         t.app.take_clipboard().as_deref(),
         Some("liam.obrien@fabrikam.example")
@@ -22,12 +25,19 @@ fn y_copies_the_upn_the_correlation_id_and_the_ticket_note() {
     t.press(Command::Open);
     t.run("copy");
     let id = t.app.take_clipboard().unwrap();
-    assert!(t.screen().contains(&format!("Correlation id {id}")), "{}", t.screen());
+    assert!(
+        t.screen().contains(&format!("Correlation id {id}")),
+        "{}",
+        t.screen()
+    );
     t.press(Command::PaneTroubleshoot);
     t.press(Command::NewWizard);
     t.press(Command::Open);
     t.run("copy");
     let note = t.app.take_clipboard().unwrap();
-    assert!(note.starts_with('#') && note.contains("liam.obrien"), "{note}");
+    assert!(
+        note.starts_with('#') && note.contains("liam.obrien"),
+        "{note}"
+    );
     assert!(t.screen().contains("copied the ticket note"));
 }

@@ -59,7 +59,9 @@ fn the_help_lists_the_editing_keys() {
         seen.push_str(&t.screen());
         t.press(Command::PageDown);
     }
-    for key in ["Ctrl-A", "Ctrl-E", "Ctrl-K", "Ctrl-U", "Ctrl-W", "Home", "End", "←", "→"] {
+    for key in [
+        "Ctrl-A", "Ctrl-E", "Ctrl-K", "Ctrl-U", "Ctrl-W", "Home", "End", "←", "→",
+    ] {
         assert!(seen.contains(key), "{key} is not in the help");
     }
     assert!(seen.contains("delete from the cursor to the end"), "{seen}");

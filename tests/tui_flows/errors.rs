@@ -70,7 +70,10 @@ fn every_notice_and_error_is_in_the_message_log() {
         t.type_text("lost phone");
         t.press(Command::Submit);
         t.app.tick(Instant::now() + Duration::from_secs(600));
-        assert!(!t.screen().contains("saved: blocked"), "the notice did not expire");
+        assert!(
+            !t.screen().contains("saved: blocked"),
+            "the notice did not expire"
+        );
         t.run("messages");
         let log = t.screen();
         assert!(log.contains("saved: blocked"), "{log}");

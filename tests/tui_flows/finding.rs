@@ -12,7 +12,10 @@ fn rows_show_the_upn_part_the_location_the_flags_and_why_they_matched() {
         t.type_text("a");
         let screen = t.screen();
         for seen in ["guest", "blocked", "admin", "AU", "FR", "ahmed.ha", "name"] {
-            assert!(screen.contains(seen), "{seen} is missing at {w}x{h}:\n{screen}");
+            assert!(
+                screen.contains(seen),
+                "{seen} is missing at {w}x{h}:\n{screen}"
+            );
         }
         insta::assert_snapshot!(format!("list_{w}x{h}"), screen);
     }

@@ -23,9 +23,15 @@ fn two_commands_on_one_key_are_refused_where_they_are_written() {
 #[test]
 fn ctrl_c_always_quits() {
     let why = problem("force_quit = [\"ctrl-q\"]\n");
-    assert!(why.contains("line 1, column 14") && why.contains("ctrl-c"), "{why}");
+    assert!(
+        why.contains("line 1, column 14") && why.contains("ctrl-c"),
+        "{why}"
+    );
     let why = problem("copy = [\"ctrl-c\"]\n");
-    assert!(why.contains("line 1, column 9") && why.contains("Ctrl-C"), "{why}");
+    assert!(
+        why.contains("line 1, column 9") && why.contains("Ctrl-C"),
+        "{why}"
+    );
 }
 
 #[test]
@@ -35,7 +41,10 @@ fn quit_and_help_keep_a_key() {
     let why = problem("x = 1\nhelp = []\n");
     assert!(why.contains("line 1"), "{why}");
     let why = problem("\n\nhelp = []\n");
-    assert!(why.contains("line 3, column 8") && why.contains("help"), "{why}");
+    assert!(
+        why.contains("line 3, column 8") && why.contains("help"),
+        "{why}"
+    );
 }
 
 #[test]

@@ -11,7 +11,10 @@ fn a_click_on_a_tab_a_row_or_a_footer_key_does_what_its_key_does() {
     let mut t = Harness::new(120, 40);
     t.type_text("okafor");
     t.click("Sam Okafor");
-    assert!(t.screen().contains("sam.okafor@fabrikam.example"), "the row was not selected");
+    assert!(
+        t.screen().contains("sam.okafor@fabrikam.example"),
+        "the row was not selected"
+    );
     assert!(!t.app.is_typing());
     t.click("2 Methods");
     assert_eq!(t.app.pane, PaneId::Methods);
@@ -34,13 +37,21 @@ fn dialog_buttons_and_choices_are_clickable() {
     t.click_into("· n no", 2);
     assert!(t.app.modal.is_none());
     assert_eq!(
-        t.app.store.user("daniel.fischer@fabrikam.example").unwrap().phone_methods.len(),
+        t.app
+            .store
+            .user("daniel.fischer@fabrikam.example")
+            .unwrap()
+            .phone_methods
+            .len(),
         3
     );
     t.press(Command::DefaultMethod);
     t.click("Text to mobile");
     let daniel = t.app.store.user("daniel.fischer@fabrikam.example").unwrap();
-    assert_eq!(daniel.default_mfa_method.map(|m| m.label()), Some("Text to mobile"));
+    assert_eq!(
+        daniel.default_mfa_method.map(|m| m.label()),
+        Some("Text to mobile")
+    );
 }
 
 #[test]
@@ -48,7 +59,10 @@ fn the_wheel_scrolls_the_list_and_the_help() {
     let mut t = Harness::new(120, 40);
     t.keys(&["esc"]);
     t.wheel("Ava Thompson", 2);
-    assert_eq!(t.app.lookup.selected, 6, "the wheel did not move down the list");
+    assert_eq!(
+        t.app.lookup.selected, 6,
+        "the wheel did not move down the list"
+    );
     t.press(Command::Help);
     let top = t.screen();
     t.wheel("Everywhere", 3);
@@ -71,7 +85,10 @@ fn the_wheel_scrolls_the_timeline() {
         t.press(Command::Resend);
     }
     let newest = t.screen();
-    assert!(!newest.contains("[+0.0s] service: MFA for"), "the first step fits: {newest}");
+    assert!(
+        !newest.contains("[+0.0s] service: MFA for"),
+        "the first step fits: {newest}"
+    );
     t.wheel("[+", -10);
     let older = t.screen();
     assert!(older.contains("[+0.0s] service: MFA for"), "{older}");

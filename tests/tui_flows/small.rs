@@ -26,7 +26,14 @@ fn at_80x24_the_footer_wraps_instead_of_losing_keys() {
     t.press(Command::Submit);
     let screen = t.screen();
     let footer: String = screen.lines().rev().take(4).collect::<Vec<_>>().join("\n");
-    for hint in ["e edit", "d delete", "s SMS sign-in", "b block", "Esc back", "? help"] {
+    for hint in [
+        "e edit",
+        "d delete",
+        "s SMS sign-in",
+        "b block",
+        "Esc back",
+        "? help",
+    ] {
         assert!(footer.contains(hint), "{hint} is missing:\n{screen}");
     }
     insta::assert_snapshot!("small_methods_80x24", screen);
@@ -40,9 +47,18 @@ fn narrower_lists_drop_the_least_important_columns_first() {
     assert!(wide.contains(" loc") && wide.contains(" mobile "), "{wide}");
     t.resize(64, 20);
     let narrow = t.screen();
-    assert!(narrow.contains("SMS sign-in") && narrow.contains("blocked"), "{narrow}");
-    assert!(!narrow.contains(" mobile "), "the masked mobile stayed:\n{narrow}");
+    assert!(
+        narrow.contains("SMS sign-in") && narrow.contains("blocked"),
+        "{narrow}"
+    );
+    assert!(
+        !narrow.contains(" mobile "),
+        "the masked mobile stayed:\n{narrow}"
+    );
     t.resize(60, 16);
     let smallest = t.screen();
-    assert!(smallest.contains("SMS sign-in") && smallest.contains("blocked"), "{smallest}");
+    assert!(
+        smallest.contains("SMS sign-in") && smallest.contains("blocked"),
+        "{smallest}"
+    );
 }

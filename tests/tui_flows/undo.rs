@@ -34,7 +34,10 @@ fn undo_puts_back_a_changed_number_and_is_audited() {
             "+1 4255550121"
         );
         let trail = t.app.store.audit(None, 2).unwrap();
-        assert!(trail.iter().all(|e| e.action == "phone.update"), "{trail:?}");
+        assert!(
+            trail.iter().all(|e| e.action == "phone.update"),
+            "{trail:?}"
+        );
         assert!(t.screen().contains("undone"), "{}", t.screen());
         t.run("undo");
         assert!(t.screen().contains("nothing to undo"));
@@ -58,5 +61,8 @@ fn undo_of_a_delete_adds_the_number_back_with_sms_sign_in() {
     t.press(Command::Confirm);
     let lucas = t.app.store.user(upn).unwrap();
     assert_eq!(lucas.phone_methods.len(), 1);
-    assert!(lucas.phone_methods[0].sms_sign_in_enabled, "SMS sign-in was not re-enabled");
+    assert!(
+        lucas.phone_methods[0].sms_sign_in_enabled,
+        "SMS sign-in was not re-enabled"
+    );
 }

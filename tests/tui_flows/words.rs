@@ -23,7 +23,10 @@ fn assert_plain(screen: &str) {
     for raw in RAW {
         assert!(!screen.contains(raw), "{raw} on screen:\n{screen}");
     }
-    assert!(!screen.contains("T09:"), "a raw UTC time on screen:\n{screen}");
+    assert!(
+        !screen.contains("T09:"),
+        "a raw UTC time on screen:\n{screen}"
+    );
 }
 
 #[test]
@@ -66,8 +69,14 @@ fn the_method_ids_stay_out_of_the_slot_rows() {
     t.type_text("daniel");
     t.press(Command::Submit);
     let screen = t.screen();
-    for row in screen.lines().filter(|l| l.contains("Mobile  ") || l.contains("Office  ")) {
-        assert!(!row.contains("-4051-") && !row.contains("-4abe-") && !row.contains("-4958-"), "{row}");
+    for row in screen
+        .lines()
+        .filter(|l| l.contains("Mobile  ") || l.contains("Office  "))
+    {
+        assert!(
+            !row.contains("-4051-") && !row.contains("-4abe-") && !row.contains("-4958-"),
+            "{row}"
+        );
     }
 }
 
@@ -85,5 +94,10 @@ fn provider_faults_and_the_simulated_service_have_names() {
     t.press(Command::Open);
     let faulted = t.screen();
     assert_plain(&faulted);
-    assert!(faulted.contains("loses texts") || faulted.contains("cannot place calls") || faulted.contains("loses key tones"), "{faulted}");
+    assert!(
+        faulted.contains("loses texts")
+            || faulted.contains("cannot place calls")
+            || faulted.contains("loses key tones"),
+        "{faulted}"
+    );
 }

@@ -9,6 +9,9 @@ use crate::tui::panes::lookup::Focus;
 use crate::tui::panes::signin::{is_field_char, is_keypad_char};
 use crate::tui::widgets::text_input::TextInput;
 
+/// Which characters a field takes as text.
+type Accepts = fn(char) -> bool;
+
 /// The character a key types, if it types one.
 fn typed(key: &KeyEvent) -> Option<char> {
     match key.code {
@@ -85,8 +88,8 @@ impl App {
     }
 
     /// The text field that has the keys, with the characters it accepts.
-    fn focused_field(&mut self) -> Option<(&mut TextInput, fn(char) -> bool)> {
-        let any: fn(char) -> bool = |_| true;
+    fn focused_field(&mut self) -> Option<(&mut TextInput, Accepts)> {
+        let any: Accepts = |_| true;
         match &mut self.modal {
             Some(Modal::Phone(field)) => Some((&mut field.input, any)),
             Some(Modal::Reason(prompt)) => Some((&mut prompt.input, any)),

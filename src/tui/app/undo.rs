@@ -24,7 +24,11 @@ pub struct UndoStep {
 impl App {
     /// After `pending` was saved: how to undo it, from the user as they were before it. A
     /// change that cannot be undone replaces what could be: undo is of the last change only.
-    pub(super) fn remember_undo(&mut self, before: Option<&crate::domain::User>, pending: &PendingEdit) {
+    pub(super) fn remember_undo(
+        &mut self,
+        before: Option<&crate::domain::User>,
+        pending: &PendingEdit,
+    ) {
         self.undo = before.and_then(|user| {
             let edits = undo_of(user, &pending.edit)?;
             let shown = |n: &crate::domain::PhoneNumber| {
@@ -126,7 +130,11 @@ impl App {
     }
 
     fn after_undo(&mut self, upn: &str) {
-        let shown = self.profile.as_ref().filter(|p| p.is(upn)).map(|p| p.revealed);
+        let shown = self
+            .profile
+            .as_ref()
+            .filter(|p| p.is(upn))
+            .map(|p| p.revealed);
         if let Some(revealed) = shown {
             self.load_profile(upn, revealed);
         }

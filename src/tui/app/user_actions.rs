@@ -63,7 +63,10 @@ impl App {
                 self.load_profile(&upn, true);
                 self.toast(
                     ToastKind::Info,
-                    format!("numbers of {upn} revealed; the reveal is audited; press {} to mask them", self.keymap.hint(Command::Reveal)),
+                    format!(
+                        "numbers of {upn} revealed; the reveal is audited; press {} to mask them",
+                        self.keymap.hint(Command::Reveal)
+                    ),
                 );
             }
             Err(e) => self.report(&format!("Cannot reveal the numbers of {upn}"), &e),
@@ -119,7 +122,11 @@ impl App {
         let (edit, done, what) = if prompt.block {
             (Edit::Block { reason }, "blocked", format!("block {name}"))
         } else {
-            (Edit::Unblock { reason }, "unblocked", format!("unblock {name}"))
+            (
+                Edit::Unblock { reason },
+                "unblocked",
+                format!("unblock {name}"),
+            )
         };
         self.apply(&PendingEdit {
             upn: prompt.upn,
@@ -312,10 +319,7 @@ impl App {
                 label.push_str("  (current)");
             }
         }
-        let selected = options
-            .iter()
-            .position(|(_, m)| *m == current)
-            .unwrap_or(0);
+        let selected = options.iter().position(|(_, m)| *m == current).unwrap_or(0);
         self.modal = Some(Modal::DefaultMethod(Picker {
             title: "Default MFA method".into(),
             options,
@@ -334,7 +338,10 @@ impl App {
         let pending = PendingEdit {
             upn,
             edit: Edit::SetDefault { method },
-            done: format!("default MFA method set to {}", words::default_method(method)),
+            done: format!(
+                "default MFA method set to {}",
+                words::default_method(method)
+            ),
             what: format!("set the default MFA method of {name}"),
         };
         if let Some(rules::RuleError::DefaultAlready { .. }) = self.refusal(&pending) {

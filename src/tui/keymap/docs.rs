@@ -5,7 +5,8 @@
 use super::{Command, Context, Keymap};
 
 /// Where the generated tables start and end in the README.
-pub const BEGIN: &str = "<!-- keys: generated from src/tui/keymap.rs; `cargo test --test readme` checks it -->";
+pub const BEGIN: &str =
+    "<!-- keys: generated from src/tui/keymap.rs; `cargo test --test readme` checks it -->";
 pub const END: &str = "<!-- keys: end -->";
 
 /// One Markdown table per context, in the help's order.
@@ -20,7 +21,10 @@ pub fn markdown(keymap: &Keymap) -> String {
         if commands.is_empty() {
             continue;
         }
-        out.push_str(&format!("**{}**\n\n| key | does |\n|---|---|\n", context.title()));
+        out.push_str(&format!(
+            "**{}**\n\n| key | does |\n|---|---|\n",
+            context.title()
+        ));
         for command in commands {
             let keys: Vec<String> = keymap
                 .keys(command)
@@ -38,9 +42,21 @@ pub fn markdown(keymap: &Keymap) -> String {
     out
 }
 
-/// The README's generated part between [`BEGIN`] and [`END`], if both markers are there.
-pub fn section(readme: &str) -> Option<&str> {
+/// Where the README's generated part lies, between [`BEGIN`] and [`END`].
+fn bounds(readme: &str) -> Option<(usize, usize)> {
     let start = readme.find(BEGIN)? + BEGIN.len();
     let end = start + readme.get(start..)?.find(END)?;
+    Some((start, end))
+}
+
+/// The README's generated part, if both markers are there.
+pub fn section(readme: &str) -> Option<&str> {
+    let (start, end) = bounds(readme)?;
     readme.get(start..end)
+}
+
+/// The README with its generated part replaced by `tables`.
+pub fn with_section(readme: &str, tables: &str) -> Option<String> {
+    let (start, end) = bounds(readme)?;
+    Some(format!("{}{tables}{}", &readme[..start], &readme[end..]))
 }

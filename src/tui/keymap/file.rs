@@ -83,10 +83,7 @@ pub(super) fn read(text: &str) -> Result<Vec<Binding>, FileProblem> {
             problem(
                 text,
                 &value.span(),
-                format!(
-                    "{}: expected a list of keys, like [\"q\"]",
-                    command.name()
-                ),
+                format!("{}: expected a list of keys, like [\"q\"]", command.name()),
             )
         })?;
         let mut keys = Vec::new();
@@ -110,7 +107,7 @@ pub(super) fn read(text: &str) -> Result<Vec<Binding>, FileProblem> {
 }
 
 /// The commands `key` triggers in `layer`, in lookup order.
-fn commands_on(map: &Keymap, layer: Layer, key: Key) -> Vec<Command> {
+pub(super) fn commands_on(map: &Keymap, layer: Layer, key: Key) -> Vec<Command> {
     layer
         .contexts()
         .iter()
@@ -224,10 +221,4 @@ mod tests {
         let x = text.find("\"x\"").unwrap_or(0);
         assert_eq!(position(text, x), (2, 7));
     }
-}
-
-/// [`commands_on`], for the keymap's own tests.
-#[cfg(test)]
-pub(super) fn commands_for_test(map: &Keymap, layer: Layer, key: Key) -> Vec<Command> {
-    commands_on(map, layer, key)
 }

@@ -218,8 +218,7 @@ fn render_search(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> 
     if !focused || inner.width == 0 || inner.height == 0 {
         return None;
     }
-    let offset =
-        u16::try_from(prompt.len() + pane.input.cursor_width()).unwrap_or(u16::MAX);
+    let offset = u16::try_from(prompt.len() + pane.input.cursor_width()).unwrap_or(u16::MAX);
     (offset < inner.width).then(|| (inner.x + offset, inner.y))
 }
 

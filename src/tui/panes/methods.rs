@@ -282,7 +282,10 @@ fn render_checks(app: &App, profile: &Profile, area: Rect, buf: &mut Buffer) {
     } else {
         String::new()
     };
-    let block = theme.panel(format!(" Checks · {}{id} ", slot.label().to_lowercase()), false);
+    let block = theme.panel(
+        format!(" Checks · {}{id} ", slot.label().to_lowercase()),
+        false,
+    );
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(method) = profile.user.method(slot) else {

@@ -299,9 +299,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let widest = |f: &dyn Fn(&Cells) -> usize| visible.iter().map(|(_, c)| f(c)).max().unwrap_or(0);
     let wants = [
-        (Column::Name, want(Column::Name, widest(&|c| c.name.width()))),
-        (Column::Flags, want(Column::Flags, widest(&|c| c.flags.join(" ").width()))),
-        (Column::SignIn, want(Column::SignIn, widest(&|c| c.sign_in.width()))),
+        (
+            Column::Name,
+            want(Column::Name, widest(&|c| c.name.width())),
+        ),
+        (
+            Column::Flags,
+            want(Column::Flags, widest(&|c| c.flags.join(" ").width())),
+        ),
+        (
+            Column::SignIn,
+            want(Column::SignIn, widest(&|c| c.sign_in.width())),
+        ),
         (Column::Upn, want(Column::Upn, widest(&|c| c.upn.width()))),
         (
             Column::Why,
@@ -311,8 +320,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 want(Column::Why, widest(&|c| c.why.width()))
             },
         ),
-        (Column::Mobile, want(Column::Mobile, widest(&|c| c.mobile.width()))),
-        (Column::Location, want(Column::Location, widest(&|c| c.location.width()))),
+        (
+            Column::Mobile,
+            want(Column::Mobile, widest(&|c| c.mobile.width())),
+        ),
+        (
+            Column::Location,
+            want(Column::Location, widest(&|c| c.location.width())),
+        ),
     ];
     let room = usize::from(inner.width).saturating_sub(SELECTED_MARKER.len());
     let columns = fit(&wants, room);
@@ -321,7 +336,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         if i > 0 {
             header.push(Span::raw(" "));
         }
-        let mark = if column.sort() == Some(pane.sort) { "▾" } else { "" };
+        let mark = if column.sort() == Some(pane.sort) {
+            "▾"
+        } else {
+            ""
+        };
         header.push(Span::styled(
             pad(&format!("{}{mark}", column.header()), *width),
             theme.muted(),

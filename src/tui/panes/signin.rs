@@ -10,11 +10,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::domain::PhoneType;
+use crate::domain::User;
 use crate::domain::sanitize::display_safe;
 use crate::sim::session::{CallScreen, Screen, Waiting};
 use crate::sim::voice::Listening;
 use crate::sim::{Channel, DemoPlayer, FlowRequest, PlayedStep, Session};
-use crate::domain::User;
 use crate::tui::app::App;
 use crate::tui::hits::{Hit, Scrollable};
 use crate::tui::keymap::Command;
@@ -51,8 +51,16 @@ pub fn flow_choices(user: Option<&User>) -> Vec<FlowChoice> {
     }
     let has = |slot| user.method(slot).is_some();
     if has(PhoneType::Mobile) {
-        ways.push(("text to mobile".into(), Some(Channel::Sms), Some(PhoneType::Mobile)));
-        ways.push(("call mobile".into(), Some(Channel::Voice), Some(PhoneType::Mobile)));
+        ways.push((
+            "text to mobile".into(),
+            Some(Channel::Sms),
+            Some(PhoneType::Mobile),
+        ));
+        ways.push((
+            "call mobile".into(),
+            Some(Channel::Voice),
+            Some(PhoneType::Mobile),
+        ));
     }
     if has(PhoneType::AlternateMobile) {
         ways.push((
@@ -62,7 +70,11 @@ pub fn flow_choices(user: Option<&User>) -> Vec<FlowChoice> {
         ));
     }
     if has(PhoneType::Office) {
-        ways.push(("call office".into(), Some(Channel::Voice), Some(PhoneType::Office)));
+        ways.push((
+            "call office".into(),
+            Some(Channel::Voice),
+            Some(PhoneType::Office),
+        ));
     }
     for (label, via, slot) in &ways {
         choices.push(FlowChoice {
@@ -191,7 +203,10 @@ pub fn hints(pane: &SigninPane) -> Vec<Command> {
             Command::Help,
         ],
     };
-    if pane.active().is_some_and(|s| s.view().correlation_id.is_some()) {
+    if pane
+        .active()
+        .is_some_and(|s| s.view().correlation_id.is_some())
+    {
         commands.push(Command::Copy);
     }
     commands
@@ -482,7 +497,10 @@ fn render_timeline(app: &App, session: Option<&Session>, area: Rect, buf: &mut B
     app.hits.push(inner, Hit::Scroll(Scrollable::Timeline));
     let timeline = session.timeline();
     let room = usize::from(inner.height);
-    let up = app.signin.timeline_up.min(timeline.len().saturating_sub(room));
+    let up = app
+        .signin
+        .timeline_up
+        .min(timeline.len().saturating_sub(room));
     let lines: Vec<Line<'_>> = timeline
         .iter()
         .skip(timeline.len().saturating_sub(room + up))

@@ -144,8 +144,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let room = usize::from(inner.height);
     let up = pane.path_up.min(lines.len().saturating_sub(room));
     let skip = lines.len().saturating_sub(room + up);
-    Paragraph::new(lines.into_iter().skip(skip).take(room).collect::<Vec<_>>())
-        .render(inner, buf);
+    Paragraph::new(lines.into_iter().skip(skip).take(room).collect::<Vec<_>>()).render(inner, buf);
     render_current(app, wizard, current_area, buf);
 }
 

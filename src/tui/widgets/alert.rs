@@ -44,15 +44,9 @@ pub fn render(
         String::new()
     };
     let title = format!(" ✗ {}{more} ", display_safe(&alert.title));
-    let inner = popup::frame(
-        rect,
-        buf,
-        Line::styled(title, theme.error()),
-        theme.error(),
-    );
+    let inner = popup::frame(rect, buf, Line::styled(title, theme.error()), theme.error());
     hits.push(rect, Hit::Dismiss);
-    let [body, foot] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let [body, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(body, buf);

@@ -158,7 +158,10 @@ pub fn render_confirm(
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::styled(format!("✗ {}", display_safe(why)), theme.error()));
+        lines.push(Line::styled(
+            format!("✗ {}", display_safe(why)),
+            theme.error(),
+        ));
     }
     let height = wrapped_height(&lines, width.saturating_sub(2)).saturating_add(3);
     let rect = popup::centered(area, width, height);
@@ -214,8 +217,7 @@ pub fn render_reason(
         buf,
         hits,
     );
-    let offset =
-        u16::try_from(label.len() + prompt.input.cursor_width()).unwrap_or(u16::MAX);
+    let offset = u16::try_from(label.len() + prompt.input.cursor_width()).unwrap_or(u16::MAX);
     (body.height > 1 && offset < body.width).then(|| (body.x + offset, body.y + 1))
 }
 

@@ -39,10 +39,7 @@ impl MessagesView {
 
     /// Scrolls towards older messages by `delta` lines (negative: towards newer).
     pub fn scroll_by(&mut self, delta: isize) {
-        self.up = self
-            .up
-            .saturating_add_signed(delta)
-            .min(self.max_up.get());
+        self.up = self.up.saturating_add_signed(delta).min(self.max_up.get());
     }
 }
 
@@ -99,6 +96,12 @@ pub fn render(
         theme.border(true),
     );
     hits.push(inner, Hit::Scroll(Scrollable::Messages));
-    Paragraph::new(lines.into_iter().skip(skip).take(height).collect::<Vec<_>>())
-        .render(inner, buf);
+    Paragraph::new(
+        lines
+            .into_iter()
+            .skip(skip)
+            .take(height)
+            .collect::<Vec<_>>(),
+    )
+    .render(inner, buf);
 }
