@@ -44,6 +44,8 @@ fn bench(c: &mut Criterion) {
                     phonedesk(&[
                         "--db".as_ref(),
                         fresh.as_os_str(),
+                        "--role".as_ref(),
+                        "privileged-auth-admin".as_ref(),
                         "import".as_ref(),
                         file.as_os_str(),
                     ]);

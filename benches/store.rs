@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use phonedesk::domain::{Edit, PhoneNumber, PhoneType};
-use phonedesk::store::{self, Directory, SystemClock};
+use phonedesk::store::{self, Record, SystemClock};
 use phonedesk::tui::keymap::Command;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 

@@ -157,7 +157,8 @@ pub enum Command {
         #[arg(long)]
         reveal: bool,
     },
-    /// Read a tenant file; nothing is written unless the whole file is valid
+    /// Read a tenant file; nothing is written unless the whole file is valid (an auth-admin
+    /// imports only users without admin roles, and never over a directory with admins)
     Import {
         /// The tenant file (- for standard input)
         file: PathBuf,
@@ -168,7 +169,8 @@ pub enum Command {
     /// The demo tenant, the large-tenant generator and the guided sign-in demos
     #[command(subcommand)]
     Demo(DemoCommand),
-    /// Simulate a sign-in: SMS sign-in, MFA or password reset, by text or voice
+    /// Simulate a sign-in: SMS sign-in, MFA or password reset, by text or voice (an admin's
+    /// needs privileged-auth-admin)
     #[command(subcommand)]
     Signin(SigninCommand),
     /// Show or change a simulated phone (power, signal, SMS, voicemail, blocked senders)
@@ -287,7 +289,8 @@ pub enum SigninCommand {
         #[command(flatten)]
         run: RunArgs,
     },
-    /// Clear a user's count of consecutive failed verifications (audited)
+    /// Clear a user's count of consecutive failed verifications (audited; an admin's needs
+    /// privileged-auth-admin)
     ClearFailures {
         /// The user whose count is cleared
         #[arg(long, value_name = "UPN")]
@@ -299,7 +302,8 @@ pub enum SigninCommand {
 pub enum DeviceCommand {
     /// Show the conditions of a number's phone
     Show { number: String },
-    /// Change the conditions of a number's phone (audited)
+    /// Change the conditions of a number's phone (audited; the phone of an admin's number needs
+    /// privileged-auth-admin)
     Set {
         number: String,
         #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
@@ -426,7 +430,7 @@ pub enum PhoneCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum DemoCommand {
-    /// Replace everything with the demo tenant
+    /// Replace everything with the demo tenant (it holds admins: privileged-auth-admin only)
     Reset {
         /// Confirm: every user in the database is replaced
         #[arg(long)]
@@ -457,18 +461,28 @@ pub fn main() -> ExitCode {
     });
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // A usage error quotes the argument it could not take; clap writes it raw (ESC,
+            // U+2028 and all) when stderr is a terminal. Its plain text goes out line by line,
+            // display-safe, with exit 2.
+            for text in e.render().to_string().lines() {
+                output::status(text);
+            }
+            return ExitCode::from(2);
+        }
         Err(e) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            // Help and version: phonedesk's own text, to stdout with 0.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::SUCCESS;
         }
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             // A denied sign-in has already said so on stdout; it has no message of its own.
+            // The message may quote an argument or a file ("no user ..."): display-safe.
             if !failure.message.is_empty() {
-                eprintln!("error: {}", failure.message);
+                output::error(&failure.message);
             }
             ExitCode::from(failure.code)
         }
@@ -502,13 +516,17 @@ pub fn run(cli: Cli) -> Outcome {
         _ => {}
     }
     // Simulations run on virtual time; the store shares the clock so its audit entries agree.
+    // Other commands follow the wall clock. Both continue the database's time line: never
+    // before an instant an earlier simulation reached (see `sim::clock`).
     let clock = Arc::new(VirtualClock::at(Timestamp::now()));
-    let store_clock: Arc<dyn Clock> = if command.is_simulation() {
+    let store_clock = if command.is_simulation() {
         clock.clone()
     } else {
-        Arc::new(SystemClock)
+        Arc::new(VirtualClock::live())
     };
-    let store = open_store_with(cli.db, store_clock)?;
+    let store = open_store_with(cli.db, store_clock.clone())?;
+    clock.resume(store.backend())?;
+    store_clock.resume(store.backend())?;
     if let Command::Doctor { json } = command {
         return admin_cmd::doctor(&store, json);
     }
@@ -520,10 +538,10 @@ pub fn run(cli: Cli) -> Outcome {
             )
     );
     if seeds_demo && crate::demo::seed_if_empty(&store, &operator)? {
-        eprintln!(
-            "note: the database was empty; seeded the demo tenant into {}",
-            store.location()
-        );
+        output::note(&format!(
+            "the database was empty; seeded the demo tenant into {}",
+            crate::store::Record::location(&store)
+        ));
     }
     dispatch(&store, &operator, &clock, command)
 }
@@ -657,7 +675,7 @@ pub fn open_store_with(
     }
     // An upgrade of an older database says so before it starts: it may take a while.
     Ok(store::open_sled_with(&path, clock, &|notice| {
-        eprintln!("note: {notice}");
+        output::note(notice);
     })?)
 }
 
@@ -670,6 +688,7 @@ fn start_ui(db: Option<PathBuf>, operator: &Operator) -> Outcome {
     // the Sign-in pane, shared by the store so audit entries and the sign-in log agree.
     let clock = Arc::new(VirtualClock::live());
     let store = open_store_with(db, clock.clone())?;
+    clock.resume(store.backend())?;
     crate::demo::seed_if_empty(&store, operator)?;
     let store: Arc<dyn Directory> = Arc::new(store);
     match crate::tui::run(store, operator.clone(), clock) {

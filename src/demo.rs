@@ -21,7 +21,9 @@ pub fn snapshot(now: Timestamp) -> Result<Snapshot, StoreError> {
     })
 }
 
-/// Seeds an empty database with the demo tenant; does nothing when it holds users.
+/// Seeds an empty database with the demo tenant; does nothing when it holds users. Not an
+/// operator's import (no user exists yet to act on, and the data is fixed), so the role rule of
+/// [`crate::import_rule`] does not apply.
 pub fn seed_if_empty(store: &dyn Directory, operator: &Operator) -> Result<bool, StoreError> {
     if !store.is_empty()? {
         return Ok(false);
@@ -30,7 +32,8 @@ pub fn seed_if_empty(store: &dyn Directory, operator: &Operator) -> Result<bool,
     Ok(true)
 }
 
-/// Replaces whatever is in the database with the demo tenant.
+/// Replaces whatever is in the database with the demo tenant, under the role rule of an import
+/// (the demo tenant holds admins: an auth-admin may not reset it, see [`crate::import_rule`]).
 pub fn reset(store: &dyn Directory, operator: &Operator) -> Result<ImportSummary, StoreError> {
-    store.import(operator, &snapshot(store.now())?, true)
+    crate::import_rule::import(store, operator, &snapshot(store.now())?, true)
 }

@@ -17,6 +17,7 @@ pub mod role;
 pub mod rules;
 pub mod sanitize;
 pub mod search;
+pub mod signin;
 pub mod time;
 pub mod undo;
 pub mod user;

@@ -16,7 +16,9 @@ mod doctor;
 mod import;
 pub mod local_index;
 mod memory;
+mod record;
 mod schema;
+pub mod signins;
 mod sled_backend;
 mod upgrade;
 
@@ -34,14 +36,12 @@ pub use doctor::{Finding, Report as DoctorReport};
 pub use import::{CommitStage, DirectoryImport, Importer};
 pub use local_index::LocalIndex;
 pub use memory::MemoryBackend;
+pub use record::{AuditTrail, Found, FoundUser, Record, RecordKind, SignInLog, UserSearch};
 pub use schema::SCHEMA_VERSION;
 pub(crate) use schema::{decode_u64, index_prefix, indexed_key, next_seq};
 pub use sled_backend::SledBackend;
 
-use crate::domain::{
-    Applied, Claim, Device, Edit, Operator, PhoneNumber, Policy, SmsSignInState, Tenant, Timestamp,
-    Upn, User,
-};
+use crate::domain::{Claim, Device, Operator, Policy, SmsSignInState, Tenant, Timestamp, User};
 
 /// Why a store operation did not happen. Nothing was written in any case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +84,12 @@ pub enum StoreError {
         detail: String,
     },
     Io(String),
+    /// A real tenant refused (a permission, a role, one of its own rules): its message, in
+    /// plain words. Nothing was changed; the session goes on.
+    Tenant(String),
+    /// A real tenant could not be reached or answered (no network, throttling, an outage).
+    /// Nothing was changed; trying again later may work.
+    Unavailable(String),
 }
 
 impl fmt::Display for StoreError {
@@ -126,6 +132,7 @@ impl fmt::Display for StoreError {
                 "database {path} is damaged ({detail}); move it aside and restore from an export (phonedesk import FILE)"
             ),
             Self::Io(e) => write!(f, "storage failed: {e}"),
+            Self::Tenant(e) | Self::Unavailable(e) => write!(f, "{e}"),
         }
     }
 }
@@ -181,18 +188,14 @@ pub struct SmsStatus {
     pub reason: String,
 }
 
-/// The directory in the domain's words.
-pub trait Directory: Send + Sync {
-    /// Where the data lives (a path, or "(in memory)").
-    fn location(&self) -> String;
-    fn tenant(&self) -> Result<Tenant, StoreError>;
-    fn policy(&self) -> Result<Policy, StoreError>;
+/// A local database: the record's operations (it is the simulated tenant's record) and what
+/// only a local database has: every user in order, imports and exports, the change log the
+/// search index catches up from, and the raw key-value seam the simulator keeps its world in.
+pub trait Directory: Record {
     fn user_count(&self) -> Result<usize, StoreError>;
     fn is_empty(&self) -> Result<bool, StoreError> {
         Ok(self.user_count()? == 0)
     }
-    /// One user, or `NotFound` with near matches.
-    fn user(&self, upn: &str) -> Result<User, StoreError>;
     /// Every user in UPN order.
     fn for_each_user(&self, visit: &mut dyn FnMut(User)) -> Result<(), StoreError> {
         self.for_each_user_while(&mut |user| {
@@ -202,31 +205,8 @@ pub trait Directory: Send + Sync {
     }
     /// Users in UPN order until `visit` returns false (a cancelled index build stops early).
     fn for_each_user_while(&self, visit: &mut dyn FnMut(User) -> bool) -> Result<(), StoreError>;
-    /// SMS sign-in claims on one number.
-    fn claims_on(&self, number: &PhoneNumber) -> Result<Vec<Claim>, StoreError>;
-    /// The SMS sign-in state of the user's mobile method with its reason, if they have a mobile.
-    fn sms_status(&self, user: &User) -> Result<Option<SmsStatus>, StoreError> {
-        let Some(mobile) = user.method(crate::domain::PhoneType::Mobile) else {
-            return Ok(None);
-        };
-        let claims = self.claims_on(&mobile.phone_number)?;
-        let (state, reason) =
-            crate::domain::rules::sms_sign_in_state(user, mobile, &self.policy()?, &claims);
-        Ok(Some(SmsStatus { state, reason }))
-    }
     /// Every SMS sign-in claim, by canonical number (for building a search index in one pass).
     fn all_claims(&self) -> Result<HashMap<String, Vec<Claim>>, StoreError>;
-    /// Applies an operator's edit under the domain rules; commits the user, the SMS sign-in claims
-    /// and the audit entry together, flushed.
-    fn edit(&self, operator: &Operator, upn: &str, edit: &Edit) -> Result<Applied, StoreError>;
-    /// Records that `operator` revealed `upn`'s authentication numbers, and returns the user.
-    /// Refused (and not recorded) when the role does not cover the user.
-    fn reveal(&self, operator: &Operator, upn: &str, context: &str) -> Result<User, StoreError>;
-    /// Records an event that is not an edit (an export that revealed numbers, a cleared
-    /// challenge); `seq` is assigned here.
-    fn record(&self, entry: &AuditEntry) -> Result<(), StoreError>;
-    /// Audit entries, newest first, for one user or everyone.
-    fn audit(&self, upn: Option<&Upn>, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;
     /// Starts replacing the whole directory, all or nothing (see [`Importer`]). Refused when it
     /// holds users and `replace` is not given.
     fn begin_import(
@@ -254,8 +234,6 @@ pub trait Directory: Send + Sync {
     }
     /// The whole directory, users in UPN order.
     fn export(&self) -> Result<Snapshot, StoreError>;
-    /// The current time as the store stamps it.
-    fn now(&self) -> Timestamp;
     /// The raw key-value seam, for the simulator's and the wizard's own trees.
     fn backend(&self) -> &dyn DynBackend;
     /// The current generation (each import makes a new one).

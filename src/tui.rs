@@ -1,15 +1,18 @@
 //! The terminal UI: a shell with a title bar, the panes of [`app::PaneId::ALL`], a footer of key
 //! hints and a status line. See `app` for state and input, `view` for drawing, `event_loop` for
-//! the serve loop and `terminal` for restoring the terminal on every exit path.
+//! the serve loop, `input` for reading the terminal, `terminal` for restoring it on every exit
+//! path and `safe_backend` for the filter every drawn cell passes.
 
 pub mod app;
 pub mod clipboard;
 pub mod event_loop;
 pub mod hits;
+pub mod input;
 pub mod keymap;
 pub mod messages;
 pub mod panes;
 pub mod profile;
+pub mod safe_backend;
 pub mod sort;
 pub mod terminal;
 pub mod theme;

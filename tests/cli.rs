@@ -379,6 +379,18 @@ fn block_and_unblock_need_a_reason_and_are_audited() {
     let desk = Desk::new();
     assert_eq!(desk.run(&["user", "block", ROSA]).code, 2);
     desk.refused(&["user", "block", ROSA, "--reason", "  "]);
+    let invisible = desk.refused(&[
+        "user",
+        "block",
+        ROSA,
+        "--reason",
+        "\u{200B}\u{200D}\u{2060}",
+    ]);
+    assert!(
+        invisible.stderr.contains("a reason needs visible text"),
+        "{}",
+        invisible.stderr
+    );
     desk.ok(&["user", "block", ROSA, "--reason", "lost phone"]);
     desk.refused(&["user", "block", ROSA, "--reason", "again"]);
     desk.ok(&["user", "unblock", ROSA, "--reason", "found it"]);
@@ -431,10 +443,23 @@ fn bad_numbers_are_refused_and_change_nothing() {
         "+1 2065550100 ext 1a",
         "+999 1234567",
         "+1 206\u{202e}5550100",
+        "\r+1 2125550177",
+        "+1 2125550177\n",
     ];
     for input in bad {
         desk.refused(&["phone", "add", NORA, "--type", "mobile", input]);
         desk.refused(&["phone", "update", ROSA, "--type", "mobile", input]);
+    }
+    // A control character at either end is named, not trimmed away.
+    for (input, named) in [
+        ("\r+1 2125550177", "carriage return U+000D"),
+        ("+1 2125550177\n", "line feed U+000A"),
+    ] {
+        let run = desk.refused(&["phone", "add", NORA, "--type", "mobile", input]);
+        assert!(run.stderr.contains(named), "{}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        let check = desk.refused(&["phone", "check", input]);
+        assert!(check.stdout.contains(named), "{}", check.stdout);
     }
     desk.refused(&[
         "phone",
@@ -475,7 +500,13 @@ fn export_masks_numbers_unless_revealed() {
     // A masked export cannot be imported by mistake.
     let path = desk.file("masked.json");
     std::fs::write(&path, &masked).unwrap();
-    let run = desk.refused(&["import", path.to_str().unwrap(), "--replace"]);
+    let run = desk.refused(&[
+        "--role",
+        "privileged-auth-admin",
+        "import",
+        path.to_str().unwrap(),
+        "--replace",
+    ]);
     assert!(run.stderr.contains("masked"), "{}", run.stderr);
 }
 
@@ -493,7 +524,12 @@ fn export_import_export_is_byte_identical() {
         first.to_str().unwrap(),
     ]);
     let other = Desk::new();
-    other.ok(&["import", first.to_str().unwrap()]);
+    other.ok(&[
+        "--role",
+        "privileged-auth-admin",
+        "import",
+        first.to_str().unwrap(),
+    ]);
     let second = other.file("second.json");
     other.ok(&[
         "--role",
@@ -535,7 +571,13 @@ fn import_lists_every_problem_with_its_path_and_writes_nothing() {
   ]
 }"#,
     );
-    let run = desk.refused(&["import", &file, "--replace"]);
+    let run = desk.refused(&[
+        "--role",
+        "privileged-auth-admin",
+        "import",
+        &file,
+        "--replace",
+    ]);
     for expected in [
         "users[0].phoneMethods[0].phoneNumber: not in the canonical form +CC NUMBER[xEXT]; write it as +1 2065550100",
         "users[0].phoneMethods[1].phoneType: a second mobile phone",
@@ -570,7 +612,13 @@ fn import_refuses_files_that_are_not_json() {
     for (name, bytes) in cases {
         let path = desk.file(name);
         std::fs::write(&path, bytes).unwrap();
-        let run = desk.refused(&["import", path.to_str().unwrap(), "--replace"]);
+        let run = desk.refused(&[
+            "--role",
+            "privileged-auth-admin",
+            "import",
+            path.to_str().unwrap(),
+            "--replace",
+        ]);
         assert!(!run.stderr.is_empty(), "{name}");
     }
     assert_eq!(desk.snapshot(), before);
@@ -591,7 +639,13 @@ fn import_into_a_non_empty_database_needs_replace() {
     ]);
     let run = desk.refused(&["import", file.to_str().unwrap()]);
     assert!(run.stderr.contains("--replace"), "{}", run.stderr);
-    desk.ok(&["import", file.to_str().unwrap(), "--replace"]);
+    desk.ok(&[
+        "--role",
+        "privileged-auth-admin",
+        "import",
+        file.to_str().unwrap(),
+        "--replace",
+    ]);
 }
 
 #[test]
@@ -612,7 +666,7 @@ fn demo_reset_restores_the_demo_tenant() {
         "mobile",
     ]);
     assert_ne!(desk.snapshot(), pristine);
-    desk.ok(&["demo", "reset", "--yes"]);
+    desk.ok(&["--role", "privileged-auth-admin", "demo", "reset", "--yes"]);
     let reset = desk.snapshot();
     // Timestamps of undated blocks may differ; everything else is the demo tenant again.
     assert_eq!(reset.lines().count(), pristine.lines().count());
@@ -662,7 +716,12 @@ fn demo_generate_is_deterministic_and_importable() {
     ]);
     assert_ne!(std::fs::read(&a).unwrap(), std::fs::read(&c).unwrap());
     let other = Desk::new();
-    let run = other.ok(&["import", a.to_str().unwrap()]);
+    let run = other.ok(&[
+        "--role",
+        "privileged-auth-admin",
+        "import",
+        a.to_str().unwrap(),
+    ]);
     assert!(run.stdout.contains("imported 300 users"), "{}", run.stdout);
     assert_eq!(
         desk.run(&["demo", "generate", "--users", "0", "--out", "x.json"])
@@ -694,7 +753,13 @@ fn names_from_the_database_are_printed_safely() {
         &desk.file("evil.json"),
         "{\"version\":1,\"tenant\":{\"name\":\"T\",\"domain\":\"t.example\"},\"users\":[{\"userPrincipalName\":\"e@t.example\",\"displayName\":\"Eve \\u001b[31mRed\\u202e\\nX %s\"}]}",
     );
-    desk.ok(&["import", &file, "--replace"]);
+    desk.ok(&[
+        "--role",
+        "privileged-auth-admin",
+        "import",
+        &file,
+        "--replace",
+    ]);
     let run = desk.ok(&["user", "search", "eve"]);
     assert!(!run.stdout.contains('\u{1b}'), "{:?}", run.stdout);
     assert!(!run.stdout.contains('\u{202e}'));

@@ -94,7 +94,15 @@ fn no_damage_makes_a_command_hang_or_panic() {
         .output()
         .unwrap();
     assert!(made.status.success());
-    let (code, err) = run_bounded(&pristine, &["import", tenant.to_str().unwrap()]);
+    let (code, err) = run_bounded(
+        &pristine,
+        &[
+            "--role",
+            "privileged-auth-admin",
+            "import",
+            tenant.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, Some(0), "{err}");
     // A few edits, so there is a change log, an audit trail and a checkpoint to damage too.
     let (code, err) = run_bounded(&pristine, &["user", "search", "ava", "--limit", "1"]);

@@ -10,7 +10,7 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
-use support::{Run, phonedesk};
+use support::{Run, phonedesk, phonedesk_with};
 
 const UPN: &str = "priya.raman@fabrikam.example";
 
@@ -78,14 +78,18 @@ fn a_backup_on_read_only_media_can_be_read_and_refuses_changes() {
         return;
     };
     reads_work(&mounted);
-    let refused: Run = phonedesk(
+    // Its own temporary directory, so the full-disk test running beside it cannot be counted.
+    let scratch = dir.path().join("tmp");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let refused: Run = phonedesk_with(
         &mounted,
         &["phone", "update", UPN, "--type", "mobile", "+1 4255550134"],
+        &[("TMPDIR", &scratch)],
     );
     assert_eq!(refused.code, 1);
     assert!(refused.stderr.contains("read-only"), "{}", refused.stderr);
     // The copy phonedesk read from is gone with it.
-    let left = std::fs::read_dir(std::env::temp_dir())
+    let left = std::fs::read_dir(&scratch)
         .unwrap()
         .flatten()
         .filter(|e| {

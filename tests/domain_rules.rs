@@ -547,6 +547,59 @@ fn blocking_needs_a_reason_and_a_blocked_user_cannot_be_blocked_twice() {
     );
 }
 
+/// A reason is read by the next person in the audit trail: text that shows as nothing (zero-width
+/// spaces, joiners, a word joiner, a lone combining mark, a variation selector) is no reason.
+#[test]
+fn a_reason_needs_visible_text() {
+    let u = user("a@x.example");
+    for invisible in [
+        "\u{200B}",
+        "\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}",
+        " \u{200B} \u{00A0} ",
+        "\u{0301}\u{FE0F}",
+        "\u{202E}\u{2066}",
+        "\u{3164}\u{2800}",
+    ] {
+        assert_eq!(
+            edit(
+                &u,
+                Edit::Block {
+                    reason: invisible.into()
+                }
+            ),
+            Err(RuleError::ReasonInvisible),
+            "{:?}",
+            invisible.escape_unicode().to_string()
+        );
+    }
+    assert!(
+        RuleError::ReasonInvisible
+            .to_string()
+            .contains("visible text")
+    );
+    // Visible text among invisible characters is a reason, kept as typed.
+    let blocked = edit(
+        &u,
+        Edit::Block {
+            reason: "\u{200B}lost phone".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(blocked.block.unwrap().reason, "\u{200B}lost phone");
+    for visible in ["é", "李", "🙂", "."] {
+        assert!(
+            edit(
+                &u,
+                Edit::Block {
+                    reason: visible.into()
+                }
+            )
+            .is_ok(),
+            "{visible}"
+        );
+    }
+}
+
 #[test]
 fn a_fraud_report_blocks_for_ninety_days_or_until_unblocked() {
     let u = user("a@x.example");

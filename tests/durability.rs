@@ -175,7 +175,13 @@ fn a_killed_import_leaves_the_previous_directory_or_the_new_one() {
         let mut child = Command::new(BIN)
             .arg("--db")
             .arg(&db)
-            .args(["import", file.to_str().unwrap(), "--replace"])
+            .args([
+                "--role",
+                "privileged-auth-admin",
+                "import",
+                file.to_str().unwrap(),
+                "--replace",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -190,14 +196,30 @@ fn a_killed_import_leaves_the_previous_directory_or_the_new_one() {
         );
         if now == 3000 {
             // Back to the demo, so the next cycle imports over it again.
-            assert!(phonedesk(&db, &["demo", "reset", "--yes"]).status.success());
+            assert!(
+                phonedesk(
+                    &db,
+                    &["--role", "privileged-auth-admin", "demo", "reset", "--yes"]
+                )
+                .status
+                .success()
+            );
         }
     }
     // And an import left alone completes.
     assert!(
-        phonedesk(&db, &["import", file.to_str().unwrap(), "--replace"])
-            .status
-            .success()
+        phonedesk(
+            &db,
+            &[
+                "--role",
+                "privileged-auth-admin",
+                "import",
+                file.to_str().unwrap(),
+                "--replace"
+            ]
+        )
+        .status
+        .success()
     );
     assert_eq!(count(&db), 3000);
 }

@@ -14,7 +14,7 @@ use phonedesk::sim::{
     Channel, DeviceChange, Event, Fault, FlowRequest, Reason, Response, Session, SessionOptions,
     VirtualClock, Waiting, otp, person, throttle,
 };
-use phonedesk::store::{self, Directory, MemoryBackend, Store, TreeId};
+use phonedesk::store::{self, AuditTrail, Directory, MemoryBackend, Record, Store, TreeId};
 
 const T0: &str = "2026-11-28T09:00:00Z";
 
@@ -30,7 +30,7 @@ fn operator() -> Operator {
 fn world() -> World {
     let clock = Arc::new(VirtualClock::at(T0.parse().unwrap()));
     let store = store::open_memory(clock.clone()).unwrap();
-    phonedesk::demo::reset(&store, &operator()).unwrap();
+    phonedesk::demo::seed_if_empty(&store, &operator()).unwrap();
     World { clock, store }
 }
 
@@ -1020,7 +1020,7 @@ fn the_sign_in_log_survives_closing_the_database() {
     let clock = Arc::new(VirtualClock::at(T0.parse().unwrap()));
     let written = {
         let store = store::open_sled(&path, clock.clone()).unwrap();
-        phonedesk::demo::reset(&store, &operator()).unwrap();
+        phonedesk::demo::seed_if_empty(&store, &operator()).unwrap();
         let mut s = Session::new(SessionOptions {
             seed: Some(4),
             clock: clock.clone(),

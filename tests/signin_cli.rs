@@ -337,6 +337,61 @@ fn usage_errors_exit_2_and_unknown_users_exit_1() {
     assert!(nobody.stdout.is_empty());
 }
 
+/// A sign-in refused before any code was sent (a blocked user, a number nobody holds) ran and
+/// was denied: exit 1 with the denial as the last line, not a usage error about the `code:` the
+/// person never got to type.
+#[test]
+fn a_sign_in_refused_before_a_code_exits_1_with_the_denial_whatever_the_script() {
+    let (_dir, db) = fresh();
+    let block = phonedesk(
+        &db,
+        &[
+            "--role",
+            "privileged-auth-admin",
+            "user",
+            "block",
+            "rosa.delgado@fabrikam.example",
+            "--reason",
+            "lost phone",
+        ],
+    );
+    assert_eq!(block.code, 0, "{}", block.stderr);
+    let blocked = phonedesk(
+        &db,
+        &[
+            "signin",
+            "mfa",
+            "--user",
+            "rosa.delgado@fabrikam.example",
+            "--respond",
+            "code:123456",
+        ],
+    );
+    assert_eq!(blocked.code, 1, "{}{}", blocked.stdout, blocked.stderr);
+    assert_eq!(blocked.last_line(), "result: denied (user is blocked)");
+    assert_eq!(blocked.stderr, "");
+    let nobody = phonedesk(
+        &db,
+        &[
+            "signin",
+            "sms-signin",
+            "--phone",
+            "+1 2065550199",
+            "--respond",
+            "code:123456",
+            "--respond",
+            "code:654321",
+        ],
+    );
+    assert_eq!(nobody.code, 1, "{}{}", nobody.stdout, nobody.stderr);
+    assert_eq!(
+        nobody.last_line(),
+        "result: denied (SMS sign-in is not ready for this number)"
+    );
+    assert_eq!(nobody.stderr, "");
+    assert!(!nobody.stdout.contains("123456"), "codes are never echoed");
+}
+
 #[test]
 fn the_sixth_text_within_five_minutes_is_throttled() {
     let (_dir, db) = fresh();
@@ -586,7 +641,16 @@ fn export_keeps_devices_and_pins_and_round_trips_byte_for_byte() {
     assert!(text.contains("\"pbkdf2-sha256\""));
     assert!(text.contains("\"pinMode\": true"));
     assert!(!text.contains("2580"));
-    let import = phonedesk(&db, &["import", first.to_str().unwrap(), "--replace"]);
+    let import = phonedesk(
+        &db,
+        &[
+            "--role",
+            "privileged-auth-admin",
+            "import",
+            first.to_str().unwrap(),
+            "--replace",
+        ],
+    );
     assert_eq!(import.code, 0, "{}", import.stderr);
     export(&second);
     assert_eq!(text, std::fs::read_to_string(&second).unwrap());
@@ -596,7 +660,16 @@ fn export_keeps_devices_and_pins_and_round_trips_byte_for_byte() {
     assert!(!masked.stdout.contains("\"+1 2065550171\""));
     let masked_file = dir.path().join("masked.json");
     std::fs::write(&masked_file, &masked.stdout).unwrap();
-    let refused = phonedesk(&db, &["import", masked_file.to_str().unwrap(), "--replace"]);
+    let refused = phonedesk(
+        &db,
+        &[
+            "--role",
+            "privileged-auth-admin",
+            "import",
+            masked_file.to_str().unwrap(),
+            "--replace",
+        ],
+    );
     assert_eq!(refused.code, 1);
     assert!(
         refused.stderr.contains(".pin: the PIN is hidden"),

@@ -8,7 +8,7 @@ use phonedesk::domain::{
     DefaultMethod, Edit, Operator, PhoneNumber, PhoneType, Role, RuleError, SmsSignInState,
     Timestamp, Upn,
 };
-use phonedesk::store::{self, Clock, Directory, StoreError, TreeId};
+use phonedesk::store::{self, AuditTrail, Clock, Directory, Record, StoreError, TreeId};
 use proptest::prelude::*;
 
 struct FixedClock(Timestamp);

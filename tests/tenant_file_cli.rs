@@ -105,3 +105,47 @@ fn generate_into_a_missing_directory_fails_cleanly() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("cannot write"), "{}", run.stderr);
 }
+
+/// A byte-order mark is no problem of its own: a file that has one reads as the same file
+/// without it, problems included, with the same lines and columns; a UTF-16 mark either way
+/// round asks for UTF-8.
+#[test]
+fn a_byte_order_mark_changes_nothing_and_its_neighbours_get_plain_messages() {
+    let (dir, db) = fresh();
+    let body = br#"{"version": 1, "tenant": {"name": "T", "domain": "t.example"},
+  "users": [{"userPrincipalName": "a@t.example", "displayName": "A", "colour": 1}],,}"#;
+    let plain = dir.path().join("plain.json");
+    std::fs::write(&plain, body).unwrap();
+    let marked = dir.path().join("marked.json");
+    std::fs::write(&marked, [&b"\xEF\xBB\xBF"[..], body].concat()).unwrap();
+    let without = phonedesk(&db, &["import", plain.to_str().unwrap()]);
+    let with = phonedesk(&db, &["import", marked.to_str().unwrap()]);
+    assert_eq!(without.code, 1);
+    assert_eq!(with.code, 1);
+    assert!(
+        without.stderr.contains("at line 2 column"),
+        "{}",
+        without.stderr
+    );
+    assert_eq!(
+        with.stderr.replace("marked.json", "plain.json"),
+        without.stderr,
+        "the mark moves no line or column"
+    );
+    for (name, bytes) in [
+        ("le.json", &b"\xFF\xFE{\0}\0"[..]),
+        ("be.json", &b"\xFE\xFF\0{\0}"[..]),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let run = phonedesk(&db, &["import", file.to_str().unwrap()]);
+        assert_eq!(run.code, 1);
+        assert!(
+            run.stderr.starts_with(
+                "error: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8\n"
+            ),
+            "{}",
+            run.stderr
+        );
+    }
+}

@@ -118,6 +118,9 @@ pub fn tenant_db(size: Size) -> PathBuf {
                 run(&[
                     "--db".as_ref(),
                     db.as_os_str(),
+                    // The generated tenants hold admins: only this role may import them.
+                    "--role".as_ref(),
+                    "privileged-auth-admin".as_ref(),
                     "import".as_ref(),
                     file.as_os_str(),
                 ]);

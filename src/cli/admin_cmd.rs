@@ -110,7 +110,7 @@ pub fn doctor<B: crate::store::Backend>(store: &crate::store::Store<B>, json: bo
             report.users,
             report.audit_entries,
             report.sign_ins,
-            store.location()
+            crate::store::Record::location(store)
         ));
     }
     if report.healthy() {
@@ -120,7 +120,7 @@ pub fn doctor<B: crate::store::Backend>(store: &crate::store::Store<B>, json: bo
             "{} problem{} in {}",
             report.findings.len(),
             if report.findings.len() == 1 { "" } else { "s" },
-            store.location()
+            crate::store::Record::location(store)
         )))
     }
 }

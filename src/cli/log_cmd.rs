@@ -3,25 +3,17 @@
 use super::Outcome;
 use super::output::{self, safe};
 use crate::domain::Timestamp;
-use crate::sim::log::{self, Query};
-use crate::store::Directory;
+use crate::store::Record;
 
 pub fn show(
-    store: &dyn Directory,
+    store: &dyn Record,
     user: Option<&str>,
     since: Option<Timestamp>,
     limit: usize,
     json: bool,
 ) -> Outcome {
     let upn = super::user_cmd::existing_user(store, user)?;
-    let records = log::query(
-        store.backend(),
-        &Query {
-            user: upn.as_ref(),
-            since,
-            limit,
-        },
-    )?;
+    let records = store.sign_ins(upn.as_ref(), since, limit)?;
     if json {
         return output::json(&serde_json::json!({ "value": records }));
     }

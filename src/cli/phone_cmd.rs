@@ -7,7 +7,7 @@ use super::user_cmd::{apply, fetch};
 use super::{Failure, Outcome};
 use crate::domain::diagnosis::check as check_number;
 use crate::domain::{Edit, Operator, PhoneNumber, PhoneType, Region, SmsSignInState};
-use crate::store::Directory;
+use crate::store::Record;
 
 pub fn check(number: &str, region: Option<&str>, slot: Option<PhoneType>, json: bool) -> Outcome {
     let region = region
@@ -68,7 +68,7 @@ struct ListJson {
 }
 
 pub fn list(
-    store: &dyn Directory,
+    store: &dyn Record,
     operator: &Operator,
     upn: &str,
     json: bool,
@@ -114,7 +114,7 @@ pub fn list(
 /// `phone add` and `phone update`: the number is read in the user's usage location when it has
 /// no `+`, normalised, and saved with its warnings printed.
 pub fn save(
-    store: &dyn Directory,
+    store: &dyn Record,
     operator: &Operator,
     upn: &str,
     slot: PhoneType,
@@ -149,7 +149,7 @@ pub fn save(
     Ok(())
 }
 
-pub fn delete(store: &dyn Directory, operator: &Operator, upn: &str, slot: PhoneType) -> Outcome {
+pub fn delete(store: &dyn Record, operator: &Operator, upn: &str, slot: PhoneType) -> Outcome {
     let applied = apply(
         store,
         operator,
@@ -164,12 +164,7 @@ pub fn delete(store: &dyn Directory, operator: &Operator, upn: &str, slot: Phone
     Ok(())
 }
 
-pub fn sms_sign_in(
-    store: &dyn Directory,
-    operator: &Operator,
-    upn: &str,
-    enabled: bool,
-) -> Outcome {
+pub fn sms_sign_in(store: &dyn Record, operator: &Operator, upn: &str, enabled: bool) -> Outcome {
     let what = if enabled {
         "enable SMS sign-in"
     } else {

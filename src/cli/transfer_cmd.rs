@@ -50,8 +50,9 @@ impl TenantSink for ImportSink<'_> {
 }
 
 pub fn import(store: &dyn Directory, operator: &Operator, file: &Path, replace: bool) -> Outcome {
-    // Refused before a byte is read when the database holds users and --replace is missing.
-    let import = store.begin_import(operator, replace)?;
+    // Refused before a byte is read when the database holds users and --replace is missing, or
+    // when the role does not cover the admins it would replace; the file's users are checked too.
+    let import = crate::import_rule::begin(store, operator, replace)?;
     let stdin = file.as_os_str() == "-";
     let shown = if stdin {
         "standard input".to_owned()
@@ -211,14 +212,21 @@ pub fn export(
             let written = written
                 .map_err(|e| Failure::refused(format!("cannot write {}: {e}", path.display())))?;
             progress.done();
-            eprintln!("exported {} users to {}", written.0, path.display());
+            output::status(&format!(
+                "exported {} users to {}",
+                written.0,
+                path.display()
+            ));
             written
         }
         None => {
             let stdout = std::io::stdout();
-            let mut lock = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            let on_terminal = std::io::IsTerminal::is_terminal(&stdout);
+            let buffered = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            // On a terminal, characters in names that would act on it are written as escapes.
+            let mut lock = output::TerminalJson::new(buffered, on_terminal);
             // Progress would mix with the file on a terminal: only when standard output is not one.
-            let mut quiet = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            let mut quiet = if on_terminal {
                 Progress::silent()
             } else {
                 progress

@@ -162,7 +162,7 @@ pub fn run(store: &dyn Directory, operator: &Operator, args: &TroubleshootArgs) 
     }
     if let Some(path) = &args.ticket {
         write_atomically(path, &wizard.ticket()?)?;
-        eprintln!("wrote the ticket note to {}", path.display());
+        output::status(&format!("wrote the ticket note to {}", path.display()));
     }
     if let Some(failure) = stopped {
         return Err(failure);
@@ -229,24 +229,23 @@ fn print(wizard: &Wizard) -> Outcome {
     ));
     for (i, v) in wizard.path().iter().enumerate() {
         let again = if v.recheck { ", after the fix" } else { "" };
-        let mut line = format!(
+        output::line(&format!(
             "{:>3}. {:<4}  {} [{}{again}]",
             i + 1,
             marker(v),
             v.title,
             v.step
-        );
+        ));
         if let Some(finding) = &v.finding {
-            line.push_str(&format!("\n           {}", safe(finding)));
+            output::line(&format!("           {}", safe(finding)));
         }
         if let Some(a) = &v.answer {
             let from = match (&a.source, &a.observed) {
                 (AnswerSource::Device, Some(seen)) => format!(" (simulated device: {seen})"),
                 _ => String::new(),
             };
-            line.push_str(&format!("\n           answer: {}{from}", a.label));
+            output::line(&format!("           answer: {}{from}", a.label));
         }
-        output::line(&line);
     }
     for a in wizard.actions() {
         output::line(&format!("applied {}: {}", a.name, safe(&a.done.join("; "))));

@@ -4,9 +4,8 @@ use serde::Serialize;
 
 use super::output::{self, safe};
 use super::{Failure, Outcome};
-use crate::domain::search::{Hits, Query};
 use crate::domain::{DefaultMethod, Edit, Operator, PhoneType, Upn, User};
-use crate::store::{Directory, LocalIndex, StoreError};
+use crate::store::{Record, StoreError};
 use crate::tenant_file;
 
 #[derive(Serialize)]
@@ -16,56 +15,48 @@ struct SearchRow<'a> {
     display_name: &'a str,
     mobile: Option<&'a str>,
     sms_sign_in_state: Option<&'static str>,
-    methods: u8,
+    /// `null` when the directory does not say (a tenant search reads no methods).
+    methods: Option<u8>,
     blocked: bool,
-    admin: bool,
+    /// `null` when the directory does not say (a tenant search reads no roles).
+    admin: Option<bool>,
     guest: bool,
 }
 
 #[derive(Serialize)]
 struct SearchJson<'a> {
-    total: usize,
+    /// Matches in all; `null` when the directory cannot count them.
+    total: Option<usize>,
     value: Vec<SearchRow<'a>>,
+    /// What the search cannot cover (Graph cannot search authentication phones).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
 }
 
-pub fn search(store: &dyn Directory, query: &str, limit: usize, json: bool) -> Outcome {
-    let Some(local) = LocalIndex::load(store, &|| false)? else {
-        return Ok(());
-    };
-    if local.worth_saving() {
-        // The next command starts from the saved index; a read-only database just rebuilds.
-        let _ = local.save(store);
-    }
-    let index = &local.index;
-    let mut query = Query::parse(query);
-    query.region = crate::config::operator_region().map_err(Failure::usage)?;
-    let now = store.now();
-    let hits = index
-        .search(&query, now, None, &|| false)
-        .unwrap_or_else(|| Hits::empty(query, now));
-    let entries: Vec<_> = hits
+pub fn search(record: &dyn Record, query: &str, limit: usize, json: bool) -> Outcome {
+    let region = crate::config::operator_region().map_err(Failure::usage)?;
+    let found = record
+        .user_search()?
+        .find(query, region, limit, &|| false)?;
+    let rows: Vec<SearchRow<'_>> = found
         .rows
-        .iter()
-        .take(limit)
-        .filter_map(|r| index.entry_at(r.entry, now))
-        .collect();
-    let rows: Vec<SearchRow<'_>> = entries
         .iter()
         .map(|e| SearchRow {
             user_principal_name: &e.upn,
             display_name: &e.display_name,
-            mobile: e.mobile_masked.as_deref(),
+            mobile: e.mobile.as_deref(),
             sms_sign_in_state: e.sms_state.map(|s| s.as_str()),
-            methods: e.method_count,
-            blocked: e.is_blocked(),
-            admin: e.is_admin(),
-            guest: e.is_guest(),
+            methods: e.methods,
+            blocked: e.blocked,
+            admin: e.admin,
+            guest: e.guest,
         })
         .collect();
     if json {
         return output::json(&SearchJson {
-            total: hits.total.count(),
+            total: found.total,
             value: rows,
+            note: found.note.as_deref(),
         });
     }
     let table: Vec<Vec<String>> = rows
@@ -75,15 +66,15 @@ pub fn search(store: &dyn Directory, query: &str, limit: usize, json: bool) -> O
             if r.blocked {
                 flags.push("blocked");
             }
-            if r.admin {
+            if r.admin == Some(true) {
                 flags.push("admin");
             }
             if r.guest {
                 flags.push("guest");
             }
             vec![
-                r.display_name.to_owned(),
-                r.user_principal_name.to_owned(),
+                safe(r.display_name),
+                safe(r.user_principal_name),
                 r.mobile.unwrap_or("-").to_owned(),
                 r.sms_sign_in_state.unwrap_or("-").to_owned(),
                 flags.join(","),
@@ -91,13 +82,15 @@ pub fn search(store: &dyn Directory, query: &str, limit: usize, json: bool) -> O
         })
         .collect();
     output::table(&["NAME", "UPN", "MOBILE", "SMS SIGN-IN", "FLAGS"], &table);
-    if hits.rows.len() > rows.len() {
-        output::line(&format!(
-            "({} of {} shown; use --limit)",
-            rows.len(),
-            hits.rows.len()
-        ));
-    } else if hits.rows.is_empty() {
+    if let Some(note) = &found.note {
+        output::line(&format!("note: {note}"));
+    }
+    if found.more {
+        match found.total {
+            Some(total) => output::line(&format!("({} of {total} shown; use --limit)", rows.len())),
+            None => output::line(&format!("(first {} shown; use --limit)", rows.len())),
+        }
+    } else if rows.is_empty() {
         output::line("(no users match)");
     }
     Ok(())
@@ -105,7 +98,7 @@ pub fn search(store: &dyn Directory, query: &str, limit: usize, json: bool) -> O
 
 /// A `--user` filter: the user must exist, so a typo gets near matches rather than an empty
 /// listing.
-pub fn existing_user(store: &dyn Directory, user: Option<&str>) -> Result<Option<Upn>, Failure> {
+pub fn existing_user(store: &dyn Record, user: Option<&str>) -> Result<Option<Upn>, Failure> {
     let Some(text) = user else {
         return Ok(None);
     };
@@ -116,7 +109,7 @@ pub fn existing_user(store: &dyn Directory, user: Option<&str>) -> Result<Option
 
 /// The user, revealed (and audited) or plain.
 pub fn fetch(
-    store: &dyn Directory,
+    store: &dyn Record,
     operator: &Operator,
     upn: &str,
     reveal: bool,
@@ -135,7 +128,7 @@ pub fn fetch(
 }
 
 pub fn show(
-    store: &dyn Directory,
+    store: &dyn Record,
     operator: &Operator,
     upn: &str,
     json: bool,
@@ -233,7 +226,7 @@ pub fn show(
 
 /// Runs an edit and reports it: `cannot <what> for <upn>: <why>` on refusal.
 pub fn apply(
-    store: &dyn Directory,
+    store: &dyn Record,
     operator: &Operator,
     upn: &str,
     edit: &Edit,
@@ -246,7 +239,7 @@ pub fn apply(
 }
 
 pub fn block(
-    store: &dyn Directory,
+    store: &dyn Record,
     operator: &Operator,
     upn: &str,
     reason: &str,
@@ -277,7 +270,7 @@ pub fn block(
 }
 
 pub fn set_default(
-    store: &dyn Directory,
+    store: &dyn Record,
     operator: &Operator,
     upn: &str,
     method: Option<DefaultMethod>,

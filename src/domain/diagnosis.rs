@@ -86,6 +86,16 @@ pub fn classify(number: &PhoneNumber) -> (bool, NumberType) {
 
 /// Diagnoses `number` for `slot` (if known) and a user whose usage location is `home` (if known).
 pub fn diagnose(number: &PhoneNumber, slot: Option<PhoneType>, home: Option<Region>) -> Diagnosis {
+    if number.is_masked_by_tenant() {
+        // The tenant hid its digits: there is nothing phonedesk can say about them.
+        return Diagnosis {
+            region: None,
+            number_type: NumberType::Unknown,
+            valid: false,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        };
+    }
     let found = validity::classify(number);
     let (valid, number_type) = (found.valid, found.number_type);
     let region = found.region.map(str::to_owned);

@@ -33,11 +33,17 @@ pub const MIN_NATIONAL_DIGITS: usize = 4;
 
 /// A phone number in canonical form: country calling code, national significant number and an
 /// optional extension, all digits.
+///
+/// A real tenant shows an Authentication Administrator its users' numbers masked; such a number
+/// ([`PhoneNumber::masked_by_tenant`]) keeps only what the tenant showed (the country code and the
+/// last digits), reads as masked everywhere, is never valid, and is never written back.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct PhoneNumber {
     country_code: u16,
     national: String,
     extension: Option<String>,
+    /// Digits the tenant hid, in front of `national` (0 for a number phonedesk knows whole).
+    hidden: u8,
 }
 
 /// Why an input cannot be brought into the canonical form. Each variant's message says what to do.
@@ -160,6 +166,13 @@ impl PhoneNumber {
         if trimmed.is_empty() {
             return Err(ShapeError::Required);
         }
+        // A control character is refused wherever it is, the ends included: a CR or LF carried
+        // along by a paste is named, never trimmed away as if it were a space.
+        if let Some(c) = input.chars().find(|c| c.is_control()) {
+            return Err(ShapeError::ControlCharacter {
+                codepoint: u32::from(c),
+            });
+        }
         let chars = trimmed.chars().count();
         if chars > MAX_INPUT_CHARS {
             return Err(ShapeError::TooLong { chars });
@@ -201,6 +214,7 @@ impl PhoneNumber {
             country_code,
             national,
             extension,
+            hidden: 0,
         })
     }
 
@@ -273,7 +287,61 @@ impl PhoneNumber {
             country_code,
             national: national.to_owned(),
             extension: extension.map(str::to_owned),
+            hidden: 0,
         })
+    }
+
+    /// A number as a tenant shows it masked (`+1 XXXXXXXX01`, `+44 ********23`): the country
+    /// code, masked digits (`X`, `x`, `*` or `•`) and the digits left visible. `None` when the
+    /// text is not such a mask.
+    pub fn masked_by_tenant(text: &str) -> Option<Self> {
+        let rest = text.trim().strip_prefix('+')?;
+        let (code, masked) = rest.split_once(' ')?;
+        let country_code: u16 = code.parse().ok()?;
+        if !is_known_country_code(country_code) {
+            return None;
+        }
+        let masked: String = masked
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        let is_mask = |c: char| matches!(c, 'X' | 'x' | '*' | '\u{2022}');
+        let hidden = masked.chars().take_while(|c| is_mask(*c)).count();
+        let tail = &masked[masked
+            .char_indices()
+            .nth(hidden)
+            .map_or(masked.len(), |(i, _)| i)..];
+        if hidden == 0 || !tail.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(Self {
+            country_code,
+            national: tail.to_owned(),
+            extension: None,
+            hidden: u8::try_from(hidden).ok()?,
+        })
+    }
+
+    /// True for a number the tenant showed masked: phonedesk does not know all its digits.
+    pub fn is_masked_by_tenant(&self) -> bool {
+        self.hidden > 0
+    }
+
+    /// How many leading national digits the tenant hid (0 for a number known whole).
+    pub fn hidden_digits(&self) -> u8 {
+        self.hidden
+    }
+
+    /// Rebuilds a number from its stored parts, masked by the tenant when `hidden > 0`.
+    pub fn from_stored_parts(
+        country_code: u16,
+        national: &str,
+        extension: Option<&str>,
+        hidden: u8,
+    ) -> Option<Self> {
+        let mut number = Self::from_parts(country_code, national, extension)?;
+        number.hidden = hidden;
+        Some(number)
     }
 
     pub fn country_code(&self) -> u16 {
@@ -296,8 +364,12 @@ impl PhoneNumber {
         }
     }
 
-    /// Country code and national number as one digit string, for digit search.
+    /// Country code and national number as one digit string, for digit search (nothing for a
+    /// number masked by the tenant: its digits are not known).
     pub fn digits(&self) -> String {
+        if self.is_masked_by_tenant() {
+            return String::new();
+        }
         format!("{}{}", self.country_code, self.national)
     }
 
@@ -306,7 +378,7 @@ impl PhoneNumber {
     pub fn masked(&self) -> String {
         let keep = self.national.len().saturating_sub(2);
         let mut out = format!("+{} ", self.country_code);
-        out.extend(std::iter::repeat_n('*', keep));
+        out.extend(std::iter::repeat_n('*', keep + usize::from(self.hidden)));
         out.push_str(&self.national[keep..]);
         if let Some(ext) = &self.extension {
             out.push('x');
@@ -318,13 +390,17 @@ impl PhoneNumber {
     /// True when the national number has a length libphonenumber considers possible for its
     /// country (`isPossibleNumber`): a reading a directory could hold, valid or not.
     pub fn is_possible(&self) -> bool {
-        plan::main_for_code(self.country_code)
-            .is_some_and(|p| p.length_fit(&self.national) == LengthFit::Possible)
+        !self.is_masked_by_tenant()
+            && plan::main_for_code(self.country_code)
+                .is_some_and(|p| p.length_fit(&self.national) == LengthFit::Possible)
     }
 }
 
 impl fmt::Display for PhoneNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_masked_by_tenant() {
+            return f.write_str(&self.masked());
+        }
         write!(f, "+{} {}", self.country_code, self.national)?;
         if let Some(ext) = &self.extension {
             write!(f, "x{ext}")?;
@@ -547,6 +623,16 @@ mod tests {
             err("+1 206\u{1b}5550100"),
             ShapeError::ControlCharacter { .. }
         ));
+        // At either end too, where trimming would have hidden them.
+        for (input, codepoint) in [
+            ("\r+1 2065550100", 0x0D),
+            ("+1 2065550100\n", 0x0A),
+            ("\t+1 2065550100", 0x09),
+            ("+1 2065550100\r\n", 0x0D),
+        ] {
+            assert_eq!(err(input), ShapeError::ControlCharacter { codepoint });
+        }
+        assert_eq!(err(" \t "), ShapeError::Required);
         assert!(matches!(
             err("+1 206\u{202E}5550100"),
             ShapeError::InvisibleCharacter { .. }
@@ -708,5 +794,32 @@ mod tests {
         let back: PhoneNumber = serde_json::from_str(&json).unwrap();
         assert_eq!(back, n);
         assert!(serde_json::from_str::<PhoneNumber>("\"+442079460000\"").is_err());
+    }
+}
+
+#[cfg(test)]
+mod masked_by_tenant_tests {
+    use super::*;
+
+    #[test]
+    fn a_tenants_mask_keeps_what_it_showed_and_reads_masked_everywhere() {
+        for text in ["+1 XXXXXXXX01", "+1 ********01", "+44 xxxxxxx123"] {
+            let n = PhoneNumber::masked_by_tenant(text).unwrap();
+            assert!(n.is_masked_by_tenant(), "{text}");
+            assert!(n.to_string().starts_with('+'));
+            assert!(!n.to_string().contains('0') || n.to_string().ends_with("01"));
+            assert_eq!(
+                n.digits(),
+                "",
+                "a masked number is not searchable by digits"
+            );
+            assert!(!n.is_possible());
+        }
+        let n = PhoneNumber::masked_by_tenant("+1 XXXXXXXX01").unwrap();
+        assert_eq!(n.to_string(), "+1 ********01");
+        assert_eq!(n.masked(), "+1 ********01");
+        assert!(PhoneNumber::masked_by_tenant("+1 2065550101").is_none());
+        assert!(PhoneNumber::masked_by_tenant("2065550101").is_none());
+        assert!(PhoneNumber::masked_by_tenant("+999 XX12").is_none());
     }
 }

@@ -64,7 +64,8 @@ impl Operator {
         }
     }
 
-    /// May this operator change or reveal this user's authentication methods?
+    /// May this operator change or reveal this user's authentication methods, or clear their
+    /// verification state?
     ///
     /// An Authentication Administrator acts on non-admin users only; and nobody manages their own
     /// methods through the admin API ("self-service operations aren't supported").
@@ -72,9 +73,39 @@ impl Operator {
         if self.name.eq_ignore_ascii_case(user.upn().as_str()) {
             return Err(RuleError::SelfService);
         }
+        self.covers(user)
+    }
+
+    /// Does this operator's role cover this user? The role half of [`Operator::may_act_on`],
+    /// for what touches a user without being a change of their own methods: their simulated
+    /// sign-in, the phone at the end of their number, their record in an import.
+    pub fn covers(&self, user: &User) -> Result<(), RuleError> {
         if user.is_admin() && self.role == Role::AuthAdmin {
             return Err(RuleError::NeedsPrivilegedRole);
         }
         Ok(())
+    }
+
+    /// May this operator replace a directory (an import with `--replace`, `demo reset`) that
+    /// holds `admin`, the first admin found in it (`None`: it holds none)?
+    ///
+    /// Replacing a directory deletes every user in it and recreates them from the file, with
+    /// the file's methods and a fresh verification state: for the admins in it that is acting
+    /// on admins, which an Authentication Administrator may not do.
+    pub fn may_replace(&self, admin: Option<&User>) -> Result<(), RuleError> {
+        match admin {
+            Some(user) if self.role == Role::AuthAdmin => Err(RuleError::ReplacesAdmins {
+                upn: user.upn().to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// May this operator import `user` from a tenant file? An import sets every user's methods:
+    /// an Authentication Administrator may import non-admin users only.
+    pub fn may_import(&self, user: &User) -> Result<(), RuleError> {
+        self.covers(user).map_err(|_| RuleError::ImportsAdmin {
+            upn: user.upn().to_string(),
+        })
     }
 }

@@ -96,6 +96,18 @@ pub struct Claim {
 pub enum RuleError {
     SelfService,
     NeedsPrivilegedRole,
+    /// An auth-admin asked to replace a directory that holds this admin (and perhaps others).
+    ReplacesAdmins {
+        upn: String,
+    },
+    /// An auth-admin's tenant file holds this admin.
+    ImportsAdmin {
+        upn: String,
+    },
+    /// An auth-admin asked to change the simulated phone of a number this admin registered.
+    PhoneOfAdmin {
+        upn: String,
+    },
     SlotTaken {
         slot: PhoneType,
     },
@@ -134,6 +146,8 @@ pub enum RuleError {
         enabled: bool,
     },
     ReasonRequired,
+    /// The reason holds only invisible characters (zero-width spaces, joiners, marks).
+    ReasonInvisible,
     ReasonTooLong,
     AlreadyBlocked,
     NotBlocked,
@@ -149,6 +163,18 @@ impl fmt::Display for RuleError {
             Self::NeedsPrivilegedRole => write!(
                 f,
                 "the user holds an admin role; only a privileged-auth-admin may act on admins"
+            ),
+            Self::ReplacesAdmins { upn } => write!(
+                f,
+                "the directory holds users with an admin role ({upn} and maybe more); replacing it acts on them, and only a privileged-auth-admin may act on admins"
+            ),
+            Self::ImportsAdmin { upn } => write!(
+                f,
+                "{upn} holds an admin role; an import sets their methods, and only a privileged-auth-admin may act on admins"
+            ),
+            Self::PhoneOfAdmin { upn } => write!(
+                f,
+                "the number is registered to {upn}, who holds an admin role; only a privileged-auth-admin may change their phone"
             ),
             Self::SlotTaken { slot } => write!(
                 f,
@@ -222,6 +248,10 @@ impl fmt::Display for RuleError {
                 write!(f, "SMS sign-in is already disabled")
             }
             Self::ReasonRequired => write!(f, "a reason is required"),
+            Self::ReasonInvisible => write!(
+                f,
+                "a reason needs visible text (this one holds only invisible characters such as zero-width spaces)"
+            ),
             Self::ReasonTooLong => write!(
                 f,
                 "the reason is too long (at most {MAX_REASON_CHARS} characters)"
@@ -434,10 +464,39 @@ pub fn sms_blocker(number: &PhoneNumber) -> Option<String> {
     None
 }
 
+/// Whether `c` shows as something a reader can see. Not: spaces, control characters, the
+/// invisible and direction-changing characters a number refuses, combining marks (nothing to
+/// sit on), variation selectors and tags, and the blank fillers some fonts draw as nothing.
+fn is_visible(c: char) -> bool {
+    !(c.is_whitespace()
+        || c.is_control()
+        || super::phone::is_invisible_or_bidi(c)
+        || matches!(
+            c,
+            '\u{034F}'
+                | '\u{0300}'..='\u{036F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FFA0}'
+                | '\u{E0000}'..='\u{E007F}'
+                | '\u{E0100}'..='\u{E01EF}'
+        ))
+}
+
+/// A reason is for the next person who reads the audit trail: it needs visible text, at most
+/// [`MAX_REASON_CHARS`] characters. Kept as typed, apart from surrounding spaces.
 fn checked_reason(reason: &str) -> Result<String, RuleError> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(RuleError::ReasonRequired);
+    }
+    if !reason.chars().any(is_visible) {
+        return Err(RuleError::ReasonInvisible);
     }
     if reason.chars().count() > MAX_REASON_CHARS {
         return Err(RuleError::ReasonTooLong);

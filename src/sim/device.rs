@@ -3,7 +3,8 @@
 
 use super::SimError;
 use super::telecom::Fault;
-use crate::domain::{Device, Operator, PhoneNumber, SenderId};
+use crate::domain::{Device, Operator, PhoneNumber, Role, RuleError, SenderId, User};
+use crate::sim::clock;
 use crate::store::{self, AuditEntry, Directory, append_audit, devices};
 
 /// What happened to a text when it reached (or did not reach) the phone.
@@ -119,8 +120,27 @@ impl DeviceChange {
     }
 }
 
+/// The first admin with an authentication phone on `line`, if any. A scan of the directory:
+/// only an auth-admin's change of a phone pays for it, and that is rare next to a sign-in.
+fn admin_on_line(store: &dyn Directory, line: &PhoneNumber) -> Result<Option<User>, SimError> {
+    let mut found = None;
+    store.for_each_user_while(&mut |user| {
+        let on_line = user.is_admin()
+            && user
+                .phone_methods
+                .iter()
+                .any(|m| m.phone_number.without_extension() == *line);
+        if on_line {
+            found = Some(user);
+        }
+        found.is_none()
+    })?;
+    Ok(found)
+}
+
 /// Changes the device of `number` (its line), audited in the same flushed transaction; returns
-/// the device as stored.
+/// the device as stored. The phone of an admin's number is theirs: an auth-admin's change is
+/// refused, with nothing written.
 pub fn set_device(
     store: &dyn Directory,
     operator: &Operator,
@@ -134,7 +154,17 @@ pub fn set_device(
     }
     let now = store.now();
     let line = number.without_extension();
-    let updated = store::transact(store.backend(), |txn| {
+    if operator.role == Role::AuthAdmin
+        && let Some(admin) = admin_on_line(store, &line)?
+    {
+        return Err(SimError::Store(
+            RuleError::PhoneOfAdmin {
+                upn: admin.upn().to_string(),
+            }
+            .into(),
+        ));
+    }
+    let updated = clock::transact(store, |txn| {
         let before = devices::device_in(txn, &line)?;
         let after = change
             .apply(&before)

@@ -5,85 +5,11 @@
 mod plan;
 mod sms_sign_in;
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
 pub use plan::{Denial, GreetingMode, Plan, plan_verification};
 pub use sms_sign_in::{Holder, NoHolder, choose_holder};
 
 use crate::domain::PhoneType;
-
-/// Which flow an attempt belongs to.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum FlowKind {
-    /// First factor for frontline workers: the phone number instead of a user name.
-    SmsSignIn,
-    Mfa,
-    /// Self-service password reset.
-    Sspr,
-}
-
-impl FlowKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SmsSignIn => "smsSignIn",
-            Self::Mfa => "mfa",
-            Self::Sspr => "sspr",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::SmsSignIn => "SMS sign-in",
-            Self::Mfa => "MFA",
-            Self::Sspr => "password reset",
-        }
-    }
-}
-
-impl fmt::Display for FlowKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Text or voice.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Channel {
-    Sms,
-    Voice,
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Sms => "sms",
-            Self::Voice => "voice",
-        }
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Channel {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "sms" | "text" => Ok(Self::Sms),
-            "voice" | "call" => Ok(Self::Voice),
-            _ => Err(format!("unknown channel \"{s}\": use sms or voice")),
-        }
-    }
-}
+pub use crate::domain::signin::{Channel, FlowKind};
 
 /// What the operator starts. SMS sign-in starts at the page that asks for the phone number; MFA
 /// and SSPR start for a user, with an optional channel and slot (else the user's default method).

@@ -234,7 +234,7 @@ pub fn perform(
             response,
             "a call is in progress, not a text code",
         )),
-        (Waiting::Nothing, Response::Code(code)) => {
+        (Waiting::Nothing, Response::Code(code)) if session.accepts_code() => {
             pause(session, store, READ_AND_TYPE_MS)?;
             session.handle(store, Event::TypeCode(code.clone()))
         }

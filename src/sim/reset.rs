@@ -7,7 +7,8 @@ use super::SimError;
 use super::otp;
 use super::throttle;
 use crate::domain::Operator;
-use crate::store::{self, AuditEntry, Directory, append_audit};
+use crate::sim::clock;
+use crate::store::{AuditEntry, Directory, append_audit};
 
 /// What a reset cleared.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -19,12 +20,17 @@ pub struct Cleared {
 }
 
 /// Clears `upn`'s failure count and expires their live codes, audited as `signIn.reset`.
+/// Refused, with nothing written, when the operator may not act on the user (an auth-admin and
+/// an admin; their own account).
 pub fn reset_verification(
     store: &dyn Directory,
     operator: &Operator,
     upn: &str,
 ) -> Result<Cleared, SimError> {
     let user = store.user(upn)?;
+    operator
+        .may_act_on(&user)
+        .map_err(|e| SimError::Store(e.into()))?;
     let upn_key = user.upn().key();
     // Scans are not allowed inside a transaction: collect the codes first, expire them inside
     // (expiring an already-finished code is a no-op, so a race cannot revive anything).
@@ -33,7 +39,7 @@ pub fn reset_verification(
         .map(|c| c.seq)
         .collect();
     let now = store.now();
-    let failures = store::transact(store.backend(), |txn| {
+    let failures = clock::transact(store, |txn| {
         for seq in &live {
             otp::expire(txn, *seq)?;
         }

@@ -14,6 +14,7 @@ use super::SimError;
 use crate::domain::diagnosis;
 use crate::domain::{Operator, PhoneNumber, SenderId};
 use crate::rng::SeededRng;
+use crate::sim::clock;
 use crate::store::{self, AuditEntry, Directory, DynBackend, StoreError, TreeId, append_audit};
 
 /// US short codes Microsoft sends verification texts from.
@@ -164,7 +165,7 @@ pub fn set_fault(
     let before = fault_of(store.backend(), found)?;
     let value = store::encode(&ProviderState { fault }).map_err(crate::sim::txn_error)?;
     let now = store.now();
-    store::transact(store.backend(), |txn| {
+    clock::transact(store, |txn| {
         txn.insert(TreeId::Telecom, found.id.as_bytes(), &value)?;
         let entry = AuditEntry::new(operator, now, "telecom.fault").change(
             Some(format!("{}: {before}", found.id)),

@@ -254,20 +254,23 @@ pub fn failure_delay(consecutive: u32) -> i64 {
 
 impl Failures {
     /// Whether a check may run at `now`.
+    ///
+    /// The first [`FREE_FAILURES`] cost no wait at all, whatever the clock says. After them the
+    /// check waits [`failure_delay`] from the last failure; a clock that reads before the last
+    /// failure (it moved backwards) is inside that wait, so a clock jump never shortens it.
     pub fn gate(&self, now: Timestamp) -> Result<(), Refusal> {
         if self.consecutive >= MAX_CONSECUTIVE_FAILURES {
             return Err(Refusal::FailureLock {
                 failures: self.consecutive,
             });
         }
-        let Some(last) = self.last_at else {
+        let delay = failure_delay(self.consecutive);
+        let Some(last) = self.last_at.filter(|_| delay > 0) else {
             return Ok(());
         };
-        let until = last.plus_millis(failure_delay(self.consecutive));
-        if now < until || now < last {
-            return Err(Refusal::FailureDelay {
-                until: until.max(last),
-            });
+        let until = last.plus_millis(delay);
+        if now < until {
+            return Err(Refusal::FailureDelay { until });
         }
         Ok(())
     }
@@ -307,14 +310,19 @@ pub fn clear_failures(txn: &dyn Txn, upn_key: &str) -> Result<Failures, TxnError
 
 /// An administrator clears a user's consecutive failures (the only way out of the lock besides a
 /// success), audited in the same flushed transaction. Returns the count that was cleared.
+/// Refused, with nothing written, when the operator's role does not cover the user (an
+/// auth-admin and an admin), as every change to a user is.
 pub fn reset_failures(
     store: &dyn crate::store::Directory,
     operator: &crate::domain::Operator,
     upn: &str,
 ) -> Result<u32, super::SimError> {
     let user = store.user(upn)?;
+    operator
+        .may_act_on(&user)
+        .map_err(|e| super::SimError::Store(e.into()))?;
     let now = store.now();
-    let before = crate::store::transact(store.backend(), |txn| {
+    let before = super::clock::transact(store, |txn| {
         let before = clear_failures(txn, &user.upn().key())?;
         let entry = crate::store::AuditEntry::new(operator, now, "signIn.clearFailures")
             .target(user.upn().to_string())
@@ -358,6 +366,32 @@ mod tests {
         assert!(waiting.gate(t.plus_secs(60)).is_ok());
         // A clock that moved back before the last failure does not open the gate.
         assert!(waiting.gate(t.plus_secs(-3600)).is_err());
+    }
+
+    /// One wrong code costs nothing (the first five are free), even when the clock now reads
+    /// before it: a failure "in the future" must not turn into a wait the limits do not have.
+    #[test]
+    fn free_failures_never_wait_even_on_a_clock_behind_them() {
+        let t = Timestamp::from_secs(1_000);
+        for consecutive in 1..FREE_FAILURES {
+            let failures = Failures {
+                consecutive,
+                last_at: Some(t),
+            };
+            assert_eq!(failures.gate(t.plus_secs(-600)), Ok(()), "{consecutive}");
+            assert_eq!(failures.gate(t), Ok(()));
+        }
+        let sixth = Failures {
+            consecutive: FREE_FAILURES,
+            last_at: Some(t),
+        };
+        assert_eq!(
+            sixth.gate(t.plus_secs(29)),
+            Err(Refusal::FailureDelay {
+                until: t.plus_secs(30)
+            })
+        );
+        assert_eq!(sixth.gate(t.plus_secs(30)), Ok(()));
     }
 
     #[test]

@@ -19,6 +19,10 @@ pub struct AuditEntry {
     pub before: Option<String>,
     pub after: Option<String>,
     pub reason: Option<String>,
+    /// Microsoft Graph's `request-id` of the call that made the change (Graph mode), so a change
+    /// can be traced in the tenant's own logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl AuditEntry {
@@ -39,6 +43,7 @@ impl AuditEntry {
             before: None,
             after: None,
             reason: None,
+            request_id: None,
         }
     }
 
@@ -65,6 +70,12 @@ impl AuditEntry {
     #[must_use]
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
         self.reason = Some(reason.into());
+        self
+    }
+
+    #[must_use]
+    pub fn request_id(mut self, id: Option<String>) -> Self {
+        self.request_id = id;
         self
     }
 }

@@ -100,6 +100,7 @@ impl Writer {
         self.uint(u64::from(n.country_code()));
         self.str(n.national());
         self.opt_str(n.extension());
+        self.u8(n.hidden_digits());
     }
 }
 
@@ -197,7 +198,8 @@ impl<'a> Reader<'a> {
             u16::try_from(self.uint()?).map_err(|_| Malformed("a country code is too large"))?;
         let national = self.str()?;
         let extension = self.opt_str()?;
-        PhoneNumber::from_parts(cc, national, extension)
+        let hidden = self.u8()?;
+        PhoneNumber::from_stored_parts(cc, national, extension, hidden)
             .ok_or(Malformed("a stored phone number is not a phone number"))
     }
 }

@@ -12,7 +12,9 @@ use super::buckets::{ClaimBucket, UserBucket, claim_bucket_key};
 use super::changes;
 use super::codec::{self, Malformed};
 use super::schema::{self, KEY_AUDIT_SEQ, KEY_POLICY, KEY_TENANT, KEY_USER_COUNT};
-use super::{Clock, Directory, DynBackend, Snapshot, StoreError};
+use super::{
+    AuditTrail, Clock, Directory, DynBackend, Record, RecordKind, Snapshot, StoreError, UserSearch,
+};
 use crate::domain::rules::{self, EditContext};
 use crate::domain::search::near_matches;
 use crate::domain::{
@@ -242,7 +244,7 @@ fn not_found(upn: &str) -> TxnError {
     })
 }
 
-impl<B: Backend> Directory for Store<B> {
+impl<B: Backend> Record for Store<B> {
     fn location(&self) -> String {
         self.backend.location()
     }
@@ -253,18 +255,6 @@ impl<B: Backend> Directory for Store<B> {
 
     fn policy(&self) -> Result<Policy, StoreError> {
         read_or_default(&self.backend, TreeId::Meta, KEY_POLICY, "policy")
-    }
-
-    fn user_count(&self) -> Result<usize, StoreError> {
-        let count = self
-            .backend
-            .get(TreeId::Meta, KEY_USER_COUNT)?
-            .and_then(|b| schema::decode_u64(&b))
-            .unwrap_or(0);
-        usize::try_from(count).map_err(|_| StoreError::Corrupt {
-            path: self.backend.location(),
-            detail: "the user count is out of range".into(),
-        })
     }
 
     fn user(&self, upn: &str) -> Result<User, StoreError> {
@@ -285,34 +275,6 @@ impl<B: Backend> Directory for Store<B> {
         }
     }
 
-    fn for_each_user_while(&self, visit: &mut dyn FnMut(User) -> bool) -> Result<(), StoreError> {
-        let mut failure = None;
-        self.backend.scan(TreeId::Users, &[], &mut |_, value| {
-            let bucket = match UserBucket::decode(value) {
-                Ok(b) => b,
-                Err(e) => {
-                    failure = Some(self.corrupt(&e));
-                    return false;
-                }
-            };
-            for (_, record) in &bucket.users {
-                match codec::decode_user(record) {
-                    Ok(user) => {
-                        if !visit(user) {
-                            return false;
-                        }
-                    }
-                    Err(e) => {
-                        failure = Some(self.corrupt(&e));
-                        return false;
-                    }
-                }
-            }
-            true
-        })?;
-        failure.map_or(Ok(()), Err)
-    }
-
     fn claims_on(&self, number: &PhoneNumber) -> Result<Vec<Claim>, StoreError> {
         let key = number.without_extension().to_string();
         match self.backend.get(TreeId::Claims, &claim_bucket_key(&key))? {
@@ -322,26 +284,6 @@ impl<B: Backend> Directory for Store<B> {
                 .to_vec()),
             None => Ok(Vec::new()),
         }
-    }
-
-    fn all_claims(&self) -> Result<HashMap<String, Vec<Claim>>, StoreError> {
-        let mut all = HashMap::new();
-        let mut failure = None;
-        self.backend.scan(
-            TreeId::Claims,
-            &[],
-            &mut |_, value| match ClaimBucket::decode(value) {
-                Ok(bucket) => {
-                    all.extend(bucket.numbers);
-                    true
-                }
-                Err(e) => {
-                    failure = Some(self.corrupt(&e));
-                    false
-                }
-            },
-        )?;
-        failure.map_or(Ok(all), Err)
     }
 
     fn edit(&self, operator: &Operator, upn: &str, edit: &Edit) -> Result<Applied, StoreError> {
@@ -419,6 +361,26 @@ impl<B: Backend> Directory for Store<B> {
         .map_err(|e| self.with_suggestions(e))
     }
 
+    fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    fn kind(&self) -> RecordKind {
+        RecordKind::Simulated {
+            path: self.backend.location(),
+        }
+    }
+
+    fn user_search(&self) -> Result<Box<dyn UserSearch + '_>, StoreError> {
+        Ok(Box::new(super::local_index::IndexSearch::open(self)?))
+    }
+
+    fn simulated(&self) -> Option<&dyn Directory> {
+        Some(self)
+    }
+}
+
+impl<B: Backend> AuditTrail for Store<B> {
     fn record(&self, entry: &AuditEntry) -> Result<(), StoreError> {
         super::transact(&self.backend, |txn| append_audit(txn, entry).map(drop))
     }
@@ -455,6 +417,68 @@ impl<B: Backend> Directory for Store<B> {
         }
         failure.map_or(Ok(entries), Err)
     }
+}
+
+impl<B: Backend> Directory for Store<B> {
+    fn user_count(&self) -> Result<usize, StoreError> {
+        let count = self
+            .backend
+            .get(TreeId::Meta, KEY_USER_COUNT)?
+            .and_then(|b| schema::decode_u64(&b))
+            .unwrap_or(0);
+        usize::try_from(count).map_err(|_| StoreError::Corrupt {
+            path: self.backend.location(),
+            detail: "the user count is out of range".into(),
+        })
+    }
+
+    fn for_each_user_while(&self, visit: &mut dyn FnMut(User) -> bool) -> Result<(), StoreError> {
+        let mut failure = None;
+        self.backend.scan(TreeId::Users, &[], &mut |_, value| {
+            let bucket = match UserBucket::decode(value) {
+                Ok(b) => b,
+                Err(e) => {
+                    failure = Some(self.corrupt(&e));
+                    return false;
+                }
+            };
+            for (_, record) in &bucket.users {
+                match codec::decode_user(record) {
+                    Ok(user) => {
+                        if !visit(user) {
+                            return false;
+                        }
+                    }
+                    Err(e) => {
+                        failure = Some(self.corrupt(&e));
+                        return false;
+                    }
+                }
+            }
+            true
+        })?;
+        failure.map_or(Ok(()), Err)
+    }
+
+    fn all_claims(&self) -> Result<HashMap<String, Vec<Claim>>, StoreError> {
+        let mut all = HashMap::new();
+        let mut failure = None;
+        self.backend.scan(
+            TreeId::Claims,
+            &[],
+            &mut |_, value| match ClaimBucket::decode(value) {
+                Ok(bucket) => {
+                    all.extend(bucket.numbers);
+                    true
+                }
+                Err(e) => {
+                    failure = Some(self.corrupt(&e));
+                    false
+                }
+            },
+        )?;
+        failure.map_or(Ok(all), Err)
+    }
 
     fn begin_import(
         &self,
@@ -473,10 +497,6 @@ impl<B: Backend> Directory for Store<B> {
             users,
             devices: super::devices::all_devices(&self.backend)?,
         })
-    }
-
-    fn now(&self) -> Timestamp {
-        self.clock.now()
     }
 
     fn backend(&self) -> &dyn DynBackend {

@@ -8,9 +8,11 @@
 //! foreign or stale file is never trusted: the index is rebuilt from the records and saved again.
 
 use super::backend::Backend;
-use super::{Directory, StoreError};
+use super::{Directory, Found, FoundUser, StoreError, UserSearch};
 use crate::domain::PhoneType;
-use crate::domain::search::{IndexBuilder, IndexStamp, SearchIndex, parts_for, parts_with_claims};
+use crate::domain::search::{
+    IndexBuilder, IndexStamp, Query, SearchIndex, parts_for, parts_with_claims,
+};
 
 /// The side file of generation `g`'s index.
 pub fn file_name(generation: u64) -> String {
@@ -162,4 +164,72 @@ pub fn refresh(
         index.apply(&parts_for(&user, &policy, &claims));
     }
     Ok(())
+}
+
+/// The sled mode's [`UserSearch`]: the local index, loaded (and saved again when that spares
+/// the next command work), searched in memory.
+pub struct IndexSearch {
+    local: LocalIndex,
+    now: crate::domain::Timestamp,
+}
+
+impl IndexSearch {
+    pub fn open(dir: &dyn Directory) -> Result<Self, StoreError> {
+        let local = LocalIndex::load(dir, &|| false)?
+            .ok_or_else(|| StoreError::Io("the search index build was interrupted".into()))?;
+        if local.worth_saving() {
+            // The next command starts from the saved index; a read-only database just rebuilds.
+            let _ = local.save(dir);
+        }
+        Ok(Self {
+            local,
+            now: dir.now(),
+        })
+    }
+}
+
+impl From<crate::domain::search::Entry> for FoundUser {
+    fn from(e: crate::domain::search::Entry) -> Self {
+        Self {
+            blocked: e.is_blocked(),
+            admin: Some(e.is_admin()),
+            guest: e.is_guest(),
+            upn: e.upn,
+            display_name: e.display_name,
+            mobile: e.mobile_masked,
+            sms_state: e.sms_state,
+            methods: Some(e.method_count),
+            usage_location: e.usage_location,
+        }
+    }
+}
+
+impl UserSearch for IndexSearch {
+    fn find(
+        &self,
+        text: &str,
+        region: Option<crate::domain::Region>,
+        limit: usize,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Found, StoreError> {
+        let mut query = Query::parse(text);
+        query.region = region;
+        let index = &self.local.index;
+        let Some(hits) = index.search(&query, self.now, None, cancelled) else {
+            return Ok(Found::default());
+        };
+        let rows: Vec<FoundUser> = hits
+            .rows
+            .iter()
+            .take(limit)
+            .filter_map(|r| index.entry_at(r.entry, self.now))
+            .map(FoundUser::from)
+            .collect();
+        Ok(Found {
+            more: hits.rows.len() > rows.len(),
+            total: Some(hits.total.count()),
+            rows,
+            note: None,
+        })
+    }
 }

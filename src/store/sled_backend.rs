@@ -295,7 +295,7 @@ impl SledBackend {
                 detail: "sled found damaged data while reading".into(),
             },
             sled::Error::Io(io) => io_open_error(&self.root, io),
-            other => StoreError::Io(format!("{shown}: {other}")),
+            other => StoreError::Io(format!("{shown}: {}", sled_words(other))),
         }
     }
 
@@ -422,9 +422,10 @@ fn open_waiting_for_lock(dir: &Path) -> Result<sled::Db, StoreError> {
     let deadline = Instant::now() + LOCK_GRACE;
     loop {
         let opened =
-            crate::panic_guard::quietly(|| config.open()).map_err(|panic| StoreError::Corrupt {
+            // The panic's own text is sled's internals; the operator needs what it means.
+            crate::panic_guard::quietly(|| config.open()).map_err(|_| StoreError::Corrupt {
                 path: dir.display().to_string(),
-                detail: panic,
+                detail: "the storage engine stopped while reading it".to_owned(),
             })?;
         match opened.map_err(|e| open_error(dir, &e)) {
             Err(StoreError::InUse { .. }) if Instant::now() < deadline => {
@@ -469,7 +470,7 @@ fn io_open_error(path: &Path, e: &std::io::Error) -> StoreError {
         std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
             StoreError::DiskFull { path: shown }
         }
-        _ => StoreError::Io(format!("{shown}: {e}")),
+        _ => StoreError::Io(format!("{shown}: {}", io_words(e))),
     }
 }
 
@@ -480,14 +481,70 @@ fn open_error(path: &Path, e: &sled::Error) -> StoreError {
             StoreError::InUse { path: shown }
         }
         sled::Error::Io(io) => io_open_error(path, io),
-        sled::Error::Corruption { .. } => StoreError::Corrupt {
-            path: shown,
-            detail: e.to_string(),
-        },
         other => StoreError::Corrupt {
             path: shown,
-            detail: other.to_string(),
+            detail: sled_words(other),
         },
+    }
+}
+
+/// A sled error in plain words for an operator, without sled's internals (its `Display` shows
+/// a backtrace field, debug-printed I/O errors, and "please report this bug").
+fn sled_words(e: &sled::Error) -> String {
+    match e {
+        sled::Error::Io(io) => io_words(io),
+        sled::Error::Corruption { .. } => "some of its data does not match its checksum".to_owned(),
+        sled::Error::CollectionNotFound(_) => "a part of the database is missing".to_owned(),
+        sled::Error::Unsupported(_) => {
+            "the storage engine cannot use the files as they are (written with other settings or by another version)"
+                .to_owned()
+        }
+        sled::Error::ReportableBug(_) => "the storage engine failed unexpectedly".to_owned(),
+    }
+}
+
+/// An I/O error in plain words: the operating system's message without "(os error N)", or,
+/// for an error sled copied into a debug-printed text, what its kind means.
+fn io_words(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    if let Some(code) = e.raw_os_error() {
+        let text = std::io::Error::from_raw_os_error(code).to_string();
+        let text = text.split(" (os error").next().unwrap_or(&text);
+        return lowercase_first(text);
+    }
+    let words = match e.kind() {
+        K::StorageFull => "the disk is full",
+        K::PermissionDenied => "permission denied",
+        K::ReadOnlyFilesystem => "the file system is read-only",
+        K::NotFound => "a file of the database is missing",
+        K::UnexpectedEof => "a file of the database ends too early",
+        K::InvalidData => "the data in the database is damaged",
+        K::WouldBlock => "the database is locked",
+        K::Interrupted => "the operation was interrupted",
+        _ => match e.get_ref().map(ToString::to_string) {
+            // sled wraps errors as `Os { code: .., kind: .., message: ".." }`: keep the message.
+            Some(text) if text.contains("message: \"") => {
+                let message = text
+                    .split("message: \"")
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next())
+                    .unwrap_or("an input/output error");
+                return lowercase_first(message);
+            }
+            Some(text) if !text.contains('{') && !text.contains("backtrace") => {
+                return lowercase_first(&text);
+            }
+            _ => "an input/output error",
+        },
+    };
+    words.to_owned()
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -498,7 +555,7 @@ struct SledTxn<'a> {
 fn unabortable(e: UnabortableTransactionError) -> TxnError {
     match e {
         UnabortableTransactionError::Conflict => TxnError::Conflict,
-        UnabortableTransactionError::Storage(e) => TxnError::Storage(e.to_string()),
+        UnabortableTransactionError::Storage(e) => TxnError::Storage(sled_words(&e)),
     }
 }
 
@@ -833,14 +890,68 @@ impl Backend for SledBackend {
         self.writable()?;
         let path = self.side_path(name);
         crate::atomic_file::write_with(&path, |out| write(out))
-            .map_err(|e| StoreError::Io(format!("{}: {e}", path.display())))
+            .map_err(|e| StoreError::Io(format!("{}: {}", path.display(), io_words(&e))))
     }
 
     fn remove_side(&self, name: &str) -> Result<(), StoreError> {
         match std::fs::remove_file(self.side_path(name)) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(StoreError::Io(format!("{name}: {e}"))),
+            Err(e) => Err(StoreError::Io(format!(
+                "{}: {}",
+                self.side_path(name).display(),
+                io_words(&e)
+            ))),
         }
+    }
+}
+
+#[cfg(test)]
+mod error_words {
+    use super::{io_words, sled_words};
+    use std::io::{Error, ErrorKind};
+
+    /// What sled's own `Display` would have shown: none of it reaches an operator.
+    const INTERNALS: [&str; 6] = ["backtrace", "Some(", "None", "Os {", "REPORT", "os error"];
+
+    fn plain(text: &str) {
+        for internal in INTERNALS {
+            assert!(!text.contains(internal), "{text:?} shows {internal:?}");
+        }
+        assert!(!text.is_empty() && !text.contains('\n'), "{text:?}");
+    }
+
+    #[test]
+    fn sled_errors_are_plain_words() {
+        let corruption = sled::Error::Corruption { at: None, bt: () };
+        assert!(corruption.to_string().contains("backtrace"));
+        for e in [
+            corruption,
+            sled::Error::ReportableBug("tried to serialize Uninitialized".into()),
+            sled::Error::Unsupported("segment size mismatch".into()),
+            sled::Error::CollectionNotFound(sled::IVec::from(&b"users"[..])),
+            sled::Error::Io(Error::from_raw_os_error(28)),
+        ] {
+            plain(&sled_words(&e));
+        }
+        assert_eq!(
+            sled_words(&sled::Error::Io(Error::from_raw_os_error(28))),
+            "no space left on device"
+        );
+    }
+
+    #[test]
+    fn io_errors_sled_copied_as_debug_text_keep_only_their_message() {
+        // sled clones an I/O error as `io::Error::new(kind, format!("{:?}", e))`.
+        let copied = Error::other(format!("{:?}", Error::from_raw_os_error(5)));
+        assert!(copied.to_string().contains("Os {"));
+        assert_eq!(io_words(&copied), "input/output error");
+        let full = Error::new(
+            ErrorKind::StorageFull,
+            format!("{:?}", Error::from_raw_os_error(28)),
+        );
+        assert_eq!(io_words(&full), "the disk is full");
+        assert_eq!(io_words(&Error::from_raw_os_error(13)), "permission denied");
+        plain(&io_words(&Error::other("a { b } backtrace ()")));
     }
 }

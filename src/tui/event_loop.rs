@@ -1,17 +1,20 @@
 //! The serve loop: one `select!` over terminal input, search results, a timer that exists only
 //! while something is due, and termination signals. The screen is drawn only when something
 //! changed, inside a synchronized update, so an idle phonedesk uses no CPU.
+//!
+//! Input comes from [`super::input`] (phonedesk's own reader and decoder, not crossterm's event
+//! stream): every batch of events is handled, then the screen is drawn once. Ctrl-C ends the loop
+//! as soon as it is read, whatever the keymap says and whatever came before it.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use futures_util::StreamExt;
-use ratatui::crossterm::event::EventStream;
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use tokio::signal::unix::{SignalKind, signal};
 
 use super::app::{App, Startup};
+use super::input::{self, Batch, Input};
 use super::terminal::{self, TerminalGuard};
 use super::view;
 use crate::domain::Operator;
@@ -20,15 +23,20 @@ use crate::store::Directory;
 /// How the loop ended.
 pub enum Exit {
     Quit,
-    /// A signal arrived; the process should exit with this code (128 + signal number).
+    /// A signal arrived, or the terminal hung up; the process should exit with this code
+    /// (128 + signal number).
     Signal(u8),
     /// Storage failed; the session cannot continue.
     Fatal(String),
 }
 
+/// The exit status for a terminal that went away without a SIGHUP (its input ended).
+const HUNG_UP: u8 = 129;
+
 fn draw(guard: &mut TerminalGuard, app: &mut App) -> std::io::Result<()> {
     if let Some(text) = app.take_clipboard() {
         use std::io::Write;
+        // An escape sequence phonedesk writes itself: straight through the safe backend.
         let out = guard.terminal.backend_mut();
         out.write_all(super::clipboard::osc52(&text).as_bytes())?;
         out.flush()?;
@@ -54,7 +62,7 @@ pub async fn serve(
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut guard = TerminalGuard::enter()?;
-    let mut events = EventStream::new();
+    let mut input = Input::start()?;
     let exit = loop {
         if app.take_dirty() {
             draw(&mut guard, &mut app)?;
@@ -67,13 +75,13 @@ pub async fn serve(
         }
         let deadline = app.next_deadline().map(tokio::time::Instant::from_std);
         tokio::select! {
-            event = events.next() => match event {
-                // One event per turn: polling crossterm's stream with a no-op waker (to drain
-                // a batch) loses its wake-ups and stalls input. A frame costs well under 2 ms,
-                // and a paste arrives as one event, so drawing per event is cheap enough.
-                Some(Ok(event)) => app.handle_event(&event),
-                Some(Err(e)) => return Err(e),
-                None => break Exit::Quit,
+            batch = input.next() => match batch? {
+                Batch::Events(events) => {
+                    if handle(&mut app, &events) == Handled::CtrlC {
+                        break Exit::Quit;
+                    }
+                }
+                Batch::Closed => break Exit::Signal(HUNG_UP),
             },
             Some(msg) = worker_rx.recv() => app.on_worker(msg),
             () = sleep_until(deadline), if deadline.is_some() => app.tick(Instant::now()),
@@ -85,6 +93,28 @@ pub async fn serve(
     drop(guard);
     terminal::restore();
     Ok(exit)
+}
+
+#[derive(PartialEq, Eq)]
+enum Handled {
+    All,
+    CtrlC,
+}
+
+/// Hands `events` to the app in order; stops at Ctrl-C, a quit or a fatal error.
+fn handle(app: &mut App, events: &[ratatui::crossterm::event::Event]) -> Handled {
+    for event in events {
+        if input::is_ctrl_c(event) {
+            return Handled::CtrlC;
+        }
+        app.handle_event(event);
+        // The loop's top looks at these; the keys after a quit or a storage failure are not
+        // for this session.
+        if app.should_quit() || app.fatal().is_some() {
+            break;
+        }
+    }
+    Handled::All
 }
 
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {

@@ -1,6 +1,7 @@
-//! The terminal guard: raw mode, the alternate screen, bracketed paste, mouse capture and the
+//! The terminal guard: raw mode, the alternate screen, bracketed paste, mouse reports and the
 //! hidden cursor are set up once and restored exactly once, whether phonedesk quits, panics or is
-//! signalled.
+//! signalled. The UI draws through [`SafeBackend`], so no unsafe character in a cell reaches the
+//! terminal.
 
 use std::io::{self, IsTerminal, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,13 +9,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
-use ratatui::crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-};
-use ratatui::crossterm::execute;
+use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+use ratatui::crossterm::{Command, execute};
+
+use super::safe_backend::SafeBackend;
 
 static ENTERED: AtomicBool = AtomicBool::new(false);
 static RESTORED: AtomicBool = AtomicBool::new(false);
@@ -53,9 +54,21 @@ pub fn restore() {
     let _ = out.flush();
 }
 
+/// Mouse reports of presses, releases and the wheel, in SGR form (`CSI < b ; x ; y M`), which
+/// `input::mouse` decodes. Not crossterm's `EnableMouseCapture`: that also asks for a report on
+/// every motion of the pointer (mode 1003), a stream of input nothing here uses. Restoring uses
+/// crossterm's `DisableMouseCapture`, which turns off every mode, these included.
+struct ClickAndWheelReports;
+
+impl Command for ClickAndWheelReports {
+    fn write_ansi(&self, f: &mut impl std::fmt::Write) -> std::fmt::Result {
+        f.write_str("\x1b[?1000h\x1b[?1006h")
+    }
+}
+
 /// Holds the terminal in UI mode; dropping it restores the terminal.
 pub struct TerminalGuard {
-    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    pub terminal: Terminal<SafeBackend<CrosstermBackend<Stdout>>>,
 }
 
 impl TerminalGuard {
@@ -67,12 +80,12 @@ impl TerminalGuard {
             out,
             EnterAlternateScreen,
             EnableBracketedPaste,
-            EnableMouseCapture
+            ClickAndWheelReports
         ) {
             restore();
             return Err(e);
         }
-        match Terminal::new(CrosstermBackend::new(io::stdout())) {
+        match Terminal::new(SafeBackend::new(CrosstermBackend::new(io::stdout()))) {
             Ok(terminal) => Ok(Self { terminal }),
             Err(e) => {
                 restore();

@@ -19,13 +19,21 @@ impl Run {
 
 /// Runs phonedesk with `--db db` and `args`, as operator `cli.tester`.
 pub fn phonedesk(db: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_phonedesk"))
+    phonedesk_with(db, args, &[])
+}
+
+/// As [`phonedesk`], with extra environment variables for the run.
+pub fn phonedesk_with(db: &Path, args: &[&str], env: &[(&str, &Path)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_phonedesk"));
+    command
         .arg("--db")
         .arg(db)
         .args(args)
-        .env("USER", "cli.tester")
-        .output()
-        .unwrap();
+        .env("USER", "cli.tester");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let out = command.output().unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),

@@ -5,7 +5,7 @@ use phonedesk::domain::{
     Block, BlockKind, DefaultMethod, Edit, PhoneNumber, PhoneType, SmsSignInState,
 };
 use phonedesk::sim::Channel;
-use phonedesk::store::Directory;
+use phonedesk::store::{AuditTrail, Directory, Record};
 use phonedesk::wizard::{Status, Wizard, WizardError};
 
 use crate::support::{World, assert_ticket, current_step, mfa, operator, privileged, upn, world};

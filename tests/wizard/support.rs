@@ -8,7 +8,7 @@ use phonedesk::sim::{
     Channel, DeviceChange, Event, Fault, FlowRequest, Response, Session, SessionOptions,
     VirtualClock, person, telecom,
 };
-use phonedesk::store::{self, Directory, MemoryBackend, Store};
+use phonedesk::store::{self, MemoryBackend, Record, Store};
 use phonedesk::wizard::{Current, Status, Visit, VisitKind, Wizard};
 
 pub const T0: &str = "2026-11-28T09:00:00Z";
@@ -34,7 +34,7 @@ pub struct World {
 pub fn world() -> World {
     let clock = Arc::new(VirtualClock::at(T0.parse().unwrap()));
     let store = store::open_memory(clock.clone()).unwrap();
-    phonedesk::demo::reset(&store, &operator()).unwrap();
+    phonedesk::demo::seed_if_empty(&store, &operator()).unwrap();
     World { clock, store }
 }
 

@@ -4,7 +4,7 @@
 
 use phonedesk::domain::Upn;
 use phonedesk::sim::{Channel, DeviceChange, Fault, FlowRequest};
-use phonedesk::store::Directory;
+use phonedesk::store::AuditTrail;
 use phonedesk::wizard::{AnswerSource, Current, VisitKind, Wizard, WizardError, suggest_symptom};
 
 use crate::support::{current_step, mfa, operator, upn, world};

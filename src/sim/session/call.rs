@@ -9,13 +9,14 @@ use super::send::Send;
 use super::timers::Timer;
 use super::{Actor, Session};
 use crate::sim::SimError;
+use crate::sim::clock;
 use crate::sim::device::{self as sim_device, CallFate};
 use crate::sim::flow::Channel;
 use crate::sim::log::Step;
 use crate::sim::reason::{Outcome, Reason, StepKind};
 use crate::sim::telecom::{self, Fault};
 use crate::sim::voice::{self, Keypad, Listening};
-use crate::store::{self, Directory};
+use crate::store::Directory;
 
 /// How long a phone rings before the network gives up.
 pub const RING_MS: i64 = 30_000;
@@ -42,7 +43,7 @@ impl Session {
         let caller = telecom::caller_id(&plan.dial, provider);
         let upn = user.upn().to_string();
         let line = plan.dial.without_extension();
-        let refused = store::transact(store.backend(), |txn| {
+        let refused = clock::transact(store, |txn| {
             match admit_send(
                 txn,
                 attempt.flow(),

@@ -7,11 +7,12 @@ use super::limits::{count_failure, refuse_in};
 use super::{Actor, Session};
 use crate::domain::Timestamp;
 use crate::sim::SimError;
+use crate::sim::clock;
 use crate::sim::log::{self, SignInRecord, Step};
 use crate::sim::otp::{self, Check};
 use crate::sim::reason::{Outcome, Reason, StepKind};
 use crate::sim::throttle::{self, Refusal};
-use crate::store::{self, Directory, Txn, TxnError};
+use crate::store::{Directory, Txn, TxnError};
 
 /// What the checking transaction did.
 enum Entered {
@@ -97,7 +98,7 @@ impl Session {
             now,
             entered: &entered_step,
         };
-        let result = store::transact(store.backend(), |txn| check.run(txn))?;
+        let result = clock::transact(store, |txn| check.run(txn))?;
         match result {
             Entered::Ended(record) => {
                 self.ended(record);

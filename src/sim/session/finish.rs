@@ -4,11 +4,12 @@
 use super::attempt::{Stage, expiry_reason};
 use super::{Actor, Session};
 use crate::sim::SimError;
+use crate::sim::clock;
 use crate::sim::flow::Denial;
 use crate::sim::log::{self, SignInRecord, Step};
 use crate::sim::otp;
 use crate::sim::reason::{Outcome, Reason, StepKind};
-use crate::store::{self, Directory};
+use crate::store::Directory;
 
 impl Session {
     /// Ends the live attempt with `outcome` after `extra` steps; when `expire` names a
@@ -25,7 +26,7 @@ impl Session {
             return Ok(());
         };
         let record = attempt.record(outcome, now, &extra);
-        let seq = store::transact(store.backend(), |txn| {
+        let seq = clock::transact(store, |txn| {
             if let Some(challenge) = expire {
                 otp::expire(txn, challenge)?;
             }

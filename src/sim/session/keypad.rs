@@ -9,12 +9,13 @@ use super::timers::Timer;
 use super::{Actor, Session, system_operator};
 use crate::domain::Edit;
 use crate::sim::SimError;
+use crate::sim::clock;
 use crate::sim::log::{self, SignInRecord, Step};
 use crate::sim::reason::{Outcome, Reason, StepKind};
 use crate::sim::telecom::Fault;
 use crate::sim::throttle;
 use crate::sim::voice::{self, KeyOutcome, Keypad, Listening};
-use crate::store::{self, Directory};
+use crate::store::Directory;
 
 impl Session {
     pub(super) fn press_keys(&mut self, store: &dyn Directory, keys: &str) -> Result<(), SimError> {
@@ -111,7 +112,7 @@ impl Session {
                 detail: "the call was approved".into(),
             }],
         );
-        let seq = store::transact(store.backend(), |txn| {
+        let seq = clock::transact(store, |txn| {
             throttle::clear_failures(txn, &upn_key)?;
             log::append(txn, &record)
         })?;
@@ -139,7 +140,7 @@ impl Session {
                 detail: "the PIN did not match".into(),
             }],
         );
-        let seq = store::transact(store.backend(), |txn| {
+        let seq = clock::transact(store, |txn| {
             count_failure(txn, &upn, now)?;
             log::append(txn, &record)
         })?;

@@ -30,6 +30,9 @@ impl Session {
             FlowRequest::SmsSignIn => None,
             FlowRequest::Mfa { upn, .. } | FlowRequest::Sspr { upn, .. } => Some(store.user(upn)?),
         };
+        if let Some(user) = &user {
+            self.may_simulate(user)?;
+        }
         self.abandon(store)?;
         let carry = Carry {
             correlation_id: self.new_correlation_id(),
@@ -38,6 +41,15 @@ impl Session {
             typed_number: None,
         };
         self.begin(store, request, user, carry)
+    }
+
+    /// A simulated sign-in changes the user's verification state (the failure count and its
+    /// lock, the SSPR count, a fraud block): the operator's role must cover the user, as for any
+    /// change to them. Refused before anything is written.
+    fn may_simulate(&self, user: &User) -> Result<(), SimError> {
+        self.operator
+            .covers(user)
+            .map_err(|e| SimError::Store(e.into()))
     }
 
     /// Opens an attempt: the first of a sign-in, or a retry carrying the one before.
@@ -178,6 +190,7 @@ impl Session {
         let policy = store.policy()?;
         match choose_holder(claimants, &policy, &claims) {
             Ok(user) => {
+                self.may_simulate(&user)?;
                 if let Some(attempt) = self.current.as_mut() {
                     attempt.user = Some(user.clone());
                     attempt.step(
@@ -204,6 +217,10 @@ impl Session {
                 }
             }
             Err(none) => {
+                // A denial the log files under an admin is still a sign-in of theirs.
+                if let Some(holder) = &none.holder {
+                    self.may_simulate(holder)?;
+                }
                 if let Some(attempt) = self.current.as_mut() {
                     attempt.user = none.holder.map(|u| *u);
                 }
@@ -277,6 +294,9 @@ impl Session {
                     }
                     _ => None,
                 };
+                if let Some(user) = &user {
+                    self.may_simulate(user)?;
+                }
                 self.note(Actor::User, "tries again");
                 self.begin(store, request, user, carry)
             }

@@ -9,6 +9,7 @@ use super::timers::Timer;
 use super::{Actor, Session};
 use crate::domain::Device;
 use crate::sim::SimError;
+use crate::sim::clock;
 use crate::sim::device::{self as sim_device, SmsFate};
 use crate::sim::flow::{Channel, FlowKind};
 use crate::sim::log::{SignInRecord, Step};
@@ -16,7 +17,7 @@ use crate::sim::otp::{self, Issue};
 use crate::sim::reason::{Outcome, StepKind};
 use crate::sim::telecom;
 use crate::sim::throttle::SsprCount;
-use crate::store::{self, Directory};
+use crate::store::Directory;
 
 /// What the issuing transaction did.
 enum Sent {
@@ -63,7 +64,7 @@ impl Session {
         let upn = user.upn().to_string();
         let line = plan.dial.without_extension();
         let lifetime_ms = i64::from(limits.code_lifetime_seconds) * 1000;
-        let sent = store::transact(store.backend(), |txn| {
+        let sent = clock::transact(store, |txn| {
             match admit_send(txn, attempt.flow(), Channel::Sms, &upn, &line, &limits, now)? {
                 Err(refusal) => {
                     // The refused resend still kills the code it was meant to replace.

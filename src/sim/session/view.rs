@@ -87,6 +87,16 @@ impl Session {
         }
     }
 
+    /// Whether a code typed now reaches a challenge: the page asks for one, or the attempt
+    /// that ended had sent one (a late entry or a replay is an attempt of its own). After a
+    /// sign-in refused before any code was sent, there is nothing to type a code into.
+    pub fn accepts_code(&self) -> bool {
+        self.current.as_ref().is_some_and(|attempt| {
+            matches!(attempt.stage, Stage::AwaitCode(_))
+                || (matches!(attempt.stage, Stage::Ended(_)) && attempt.challenge.is_some())
+        })
+    }
+
     /// The newest code that reached the phone during the current attempt, as a person reads
     /// it off the screen (what "the person does the right thing" types).
     pub fn code_on_phone(&self) -> Option<String> {
