@@ -444,3 +444,46 @@ fn headless_commands_on_a_terminal_print_no_control_text() {
         hostile::assert_clean(&format!("phonedesk {args:?} on a terminal"), &text);
     }
 }
+
+/// Where `needle` starts on the screen, 1-based as mouse reports count (column, row).
+fn cell_of(screen: &str, needle: &str) -> (usize, usize) {
+    for (row, line) in screen.lines().enumerate() {
+        if let Some(at) = line.find(needle) {
+            return (line[..at].chars().count() + 1, row + 1);
+        }
+    }
+    panic!("{needle} is not on the screen:\n{screen}");
+}
+
+#[test]
+fn a_click_and_the_wheel_from_the_terminal_do_what_their_keys_do() {
+    let s = Session::start("mouse", &[]);
+    let screen = s.wait_for("Results · 29 of 29");
+    // Clicks and the wheel in SGR form; no report for every motion of the pointer.
+    assert_eq!(s.pane_var("main", "mouse_sgr_flag"), "1");
+    assert_eq!(s.pane_var("main", "mouse_standard_flag"), "1");
+    assert_eq!(s.pane_var("main", "mouse_all_flag"), "0");
+    assert_eq!(s.pane_var("main", "mouse_button_flag"), "0");
+    // The wheel over the list moves the selection (three rows a notch) and leaves the box.
+    let (x, y) = cell_of(&screen, "Ava Thompson");
+    s.bytes(format!("\x1b[<65;{x};{y}M").as_bytes());
+    s.wait_for("> Daniel Fischer");
+    // A click on a tab, press and release as a terminal sends them.
+    let (x, y) = cell_of(&screen, "2 Methods");
+    s.bytes(format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m").as_bytes());
+    s.wait_for("Phone methods · Daniel Fischer");
+    // The old encoding, from a terminal without SGR reports: the tab of pane 1.
+    let (x, y) = cell_of(&screen, "1 Lookup");
+    let x10 = [0x1b, b'[', b'M', 32, 32 + x as u8, 32 + y as u8];
+    s.bytes(&x10);
+    s.wait_for("Results · 29 of 29");
+    let back = s.screen();
+    assert!(!back.contains("Phone methods"), "{back}");
+    s.keys(&["C-c"]);
+    assert_eq!(s.wait_exit("main"), 0);
+    assert_eq!(
+        s.pane_var("main", "mouse_any_flag"),
+        "0",
+        "mouse reports left on"
+    );
+}
