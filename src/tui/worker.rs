@@ -6,7 +6,9 @@
 //! and abandons a scan in progress, and the UI drops any answer that is not for the latest
 //! generation. A query is answered twice when it matches many users: first the top screenful
 //! (so a first character typed into an empty box costs a screenful of work), then the complete
-//! ranked list with its exact count. Typing never waits for a search.
+//! ranked list with its exact count. Typing never waits for a search. A query with a sort order
+//! other than the ranking is answered once, complete and sorted ([`crate::tui::sort`]): a first
+//! screenful cannot know which rows sort first without the rest.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -20,6 +22,7 @@ use crate::domain::search::{FIRST_SCREEN, Hits, Query, SearchIndex};
 use crate::store::local_index::Origin;
 use crate::store::{Directory, LocalIndex};
 use crate::tui::profile::Profile;
+use crate::tui::sort::{SortKey, sort_rows};
 
 /// What the worker reports back to the UI loop.
 #[derive(Debug)]
@@ -49,8 +52,15 @@ pub enum WorkerMsg {
 
 enum Job {
     Build,
-    Search { generation: u64, query: Query },
-    Profile { generation: u64, upn: String },
+    Search {
+        generation: u64,
+        query: Query,
+        sort: SortKey,
+    },
+    Profile {
+        generation: u64,
+        upn: String,
+    },
     CatchUp,
 }
 
@@ -59,7 +69,7 @@ enum Job {
 struct Pending {
     build: bool,
     catch_up: bool,
-    search: Option<(u64, Query)>,
+    search: Option<(u64, Query, SortKey)>,
     profile: Option<(u64, String)>,
 }
 
@@ -68,7 +78,11 @@ impl Pending {
         match job {
             Job::Build => self.build = true,
             Job::CatchUp => self.catch_up = true,
-            Job::Search { generation, query } => self.search = Some((generation, query)),
+            Job::Search {
+                generation,
+                query,
+                sort,
+            } => self.search = Some((generation, query, sort)),
             Job::Profile { generation, upn } => self.profile = Some((generation, upn)),
         }
     }
@@ -159,10 +173,15 @@ impl Worker {
         }
     }
 
-    /// Queues `query`; returns its generation. Older queries become stale at once.
-    pub fn submit(&self, query: Query) -> u64 {
+    /// Queues `query`, its rows in `sort` order; returns its generation. Older queries become
+    /// stale at once.
+    pub fn submit(&self, query: Query, sort: SortKey) -> u64 {
         let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
-        self.send(Job::Search { generation, query });
+        self.send(Job::Search {
+            generation,
+            query,
+            sort,
+        });
         generation
     }
 
@@ -216,8 +235,8 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
         if pending.catch_up {
             catch_up(cx);
         }
-        if let Some((generation, query)) = pending.search {
-            search(cx, generation, &query);
+        if let Some((generation, query, sort)) = pending.search {
+            search(cx, generation, &query, sort);
         }
         if let Some((generation, upn)) = pending.profile
             && cx.profiles.load(Ordering::SeqCst) == generation
@@ -230,7 +249,7 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
     }
 }
 
-fn search(cx: &Context, generation: u64, query: &Query) {
+fn search(cx: &Context, generation: u64, query: &Query, sort: SortKey) {
     let stale = || cx.latest.load(Ordering::SeqCst) != generation;
     if stale() {
         return;
@@ -240,6 +259,18 @@ fn search(cx: &Context, generation: u64, query: &Query) {
         return;
     };
     let now = cx.store.now();
+    if sort != SortKey::BestMatch {
+        if let Some(mut all) = local.index.search(query, now, None, &stale) {
+            sort_rows(&local.index, &mut all.rows, sort, now);
+            if !stale() {
+                let _ = cx.out.send(WorkerMsg::Results {
+                    generation,
+                    hits: all,
+                });
+            }
+        }
+        return;
+    }
     let Some(first) = local.index.search(query, now, Some(FIRST_SCREEN), &stale) else {
         return;
     };

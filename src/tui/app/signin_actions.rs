@@ -4,8 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use super::{App, Modal};
 use crate::domain::{PhoneType, Timestamp};
 use crate::sim::session::Waiting;
@@ -14,11 +12,11 @@ use crate::sim::{
     DemoPlayer, DemoScript, DeviceChange, Event, FlowRequest, Session, SessionOptions, SimError,
     demo_script,
 };
-use crate::store::StoreError;
 use crate::tui::keymap::Command;
-use crate::tui::panes::signin::{flow_choices, is_field_char, is_keypad_char};
-use crate::tui::widgets::dialog::Picker;
+use crate::tui::panes::signin::flow_choices;
+use crate::tui::widgets::dialog::{Picker, PickerKind};
 use crate::tui::widgets::toast::ToastKind;
+use crate::tui::words;
 
 /// Virtual time one press of "advance time" lets pass.
 const ADVANCE_SECONDS: u32 = 30;
@@ -41,32 +39,6 @@ pub enum Condition {
 }
 
 impl App {
-    /// Handles printable keys the Sign-in pane takes as text or keypad presses. Returns whether
-    /// the key was used.
-    pub(super) fn signin_key(&mut self, key: &KeyEvent) -> bool {
-        let ctrl_or_alt = key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        if self.signin.takes_keys() {
-            if let KeyCode::Char(c) = key.code
-                && !ctrl_or_alt
-                && is_keypad_char(c)
-            {
-                self.sim_event(Event::PressKeys(c.to_string()));
-                return true;
-            }
-            return false;
-        }
-        if !self.signin.takes_text() {
-            return false;
-        }
-        self.signin.input.apply_key(key, is_field_char)
-    }
-
-    pub(super) fn signin_paste(&mut self, text: &str) -> bool {
-        self.signin.takes_text() && self.signin.input.insert_str(text)
-    }
-
     pub(super) fn signin_command(&mut self, command: Command) {
         if self.signin.demo.is_some() {
             match command {
@@ -93,8 +65,10 @@ impl App {
                 seconds: ADVANCE_SECONDS,
             }),
             Command::Conditions => self.open_conditions(0),
-            Command::Back if !self.signin.input.value().is_empty() => self.signin.input.set(""),
-            Command::Back => self.pane = super::PaneId::Lookup,
+            Command::Back | Command::Cancel if !self.signin.input.value().is_empty() => {
+                self.signin.input.set("");
+            }
+            Command::Back | Command::Cancel => self.back_to_lookup(),
             _ => {}
         }
     }
@@ -126,7 +100,7 @@ impl App {
 
     /// Applies one simulator event, then lets the machines run up to now (a text arrives, a call
     /// connects) and refreshes what shows the user.
-    fn sim_event(&mut self, event: Event) {
+    pub(super) fn sim_event(&mut self, event: Event) {
         let store = self.store.clone();
         let now = self.clock.now();
         let session = self.session();
@@ -139,30 +113,23 @@ impl App {
     }
 
     fn after_sim(&mut self, result: Result<(), SimError>) {
-        match result {
-            Ok(()) => {}
-            Err(SimError::NotNow(why)) => self.toast(ToastKind::Info, why),
-            Err(SimError::Invalid(why)) => self.toast(ToastKind::Error, why),
-            Err(SimError::Store(StoreError::Io(e))) => {
-                self.fatal = Some(format!("storage failed: {e}"));
-            }
-            Err(SimError::Store(e)) => self.toast(ToastKind::Error, e.to_string()),
+        if let Err(e) = result {
+            self.report("The sign-in simulator could not do that", &e);
         }
         // The simulation changes the directory only as an attempt ends (a fraud report blocks
         // the user, with its sign-in record): reload what shows the user then, not on every key.
         let records = self.signin.active().map_or(0, |s| s.records().len());
         let ended = std::mem::replace(&mut self.signin.seen_records, records) != records;
-        if ended && let Some(upn) = self.profile_upn() {
-            let revealed = self.profile.as_ref().is_some_and(|p| p.revealed);
-            self.profile = self.load_profile(&upn, revealed);
+        if ended {
+            self.reload_profile();
             self.users_changed();
         }
         self.dirty = true;
     }
 
     fn ask_flow(&mut self) {
-        let upn = self.profile_upn();
-        let options = flow_choices(upn.as_deref())
+        let user = self.profile.as_ref().map(|p| &p.user);
+        let options = flow_choices(user)
             .into_iter()
             .map(|c| (c.label, c.request))
             .collect();
@@ -177,6 +144,7 @@ impl App {
             title,
             options,
             selected: 0,
+            kind: PickerKind::Choose,
         }));
     }
 
@@ -199,6 +167,7 @@ impl App {
             title: "Guided demos".into(),
             options,
             selected: 0,
+            kind: PickerKind::Choose,
         }));
     }
 
@@ -214,7 +183,7 @@ impl App {
                 ));
                 self.next_demo_step();
             }
-            Err(e) => self.toast(ToastKind::Error, e.to_string()),
+            Err(e) => self.report("Cannot play this demo", &e),
         }
     }
 
@@ -300,15 +269,15 @@ impl App {
             Ok(providers) => {
                 for (provider, fault) in providers {
                     options.push((
-                        format!("{}: fault {fault}", provider.name),
+                        format!("Provider {}: {}", provider.name, words::fault(fault)),
                         Condition::Provider(provider.id),
                     ));
                 }
             }
-            Err(e) => self.toast(ToastKind::Error, e.to_string()),
+            Err(e) => self.report("Cannot read the telecom providers", &e),
         }
         let title = match &number {
-            Some(_) => "Conditions (Enter toggles)".to_owned(),
+            Some(_) => "Phone and telecom conditions".to_owned(),
             None => "Telecom conditions (select a user for their phone)".to_owned(),
         };
         let selected = selected.min(options.len().saturating_sub(1));
@@ -316,6 +285,7 @@ impl App {
             title,
             options,
             selected,
+            kind: PickerKind::Toggle,
         }));
     }
 

@@ -12,6 +12,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::domain::sanitize::display_safe;
 use crate::tui::app::App;
+use crate::tui::hits::{Hit, Scrollable};
 use crate::tui::keymap::Command;
 use crate::tui::theme::{SELECTED_MARKER, Theme, UNSELECTED_MARKER};
 use crate::wizard::{Current, Status, Visit, VisitKind, Wizard};
@@ -24,24 +25,35 @@ pub struct TroubleshootPane {
     pub selected: usize,
     /// The operator went to the Sign-in pane to retry: coming back refreshes the checks.
     pub awaiting_retry: bool,
+    /// Lines of the path scrolled up from the newest (the wheel scrolls it).
+    pub path_up: usize,
 }
 
-pub fn hints(pane: &TroubleshootPane) -> &'static [Command] {
+impl TroubleshootPane {
+    /// Scrolls the path towards its first steps by `delta` lines (negative: newer). Drawing
+    /// stops at the first line.
+    pub fn scroll_path(&mut self, delta: isize) {
+        let len = self.wizard.as_ref().map_or(0, |w| w.path().len() * 3);
+        self.path_up = self.path_up.saturating_add_signed(delta).min(len);
+    }
+}
+
+pub fn hints(pane: &TroubleshootPane) -> Vec<Command> {
     let Some(wizard) = &pane.wizard else {
-        return &[Command::NewWizard, Command::Help];
+        return vec![Command::NewWizard, Command::Help];
     };
-    match wizard.current() {
+    let mut commands = match wizard.current() {
         Ok(Current::Question {
             device_shortcut: true,
             ..
-        }) => &[
+        }) => vec![
             Command::Open,
             Command::DeviceAnswer,
             Command::Back,
             Command::WriteTicket,
             Command::NewWizard,
         ],
-        Ok(Current::Question { .. }) => &[
+        Ok(Current::Question { .. }) => vec![
             Command::Open,
             Command::Back,
             Command::WriteTicket,
@@ -50,20 +62,22 @@ pub fn hints(pane: &TroubleshootPane) -> &'static [Command] {
         Ok(Current::Remedy {
             retry_in_sign_in: true,
             ..
-        }) => &[
+        }) => vec![
             Command::Open,
             Command::RetryInSignIn,
             Command::Back,
             Command::WriteTicket,
             Command::NewWizard,
         ],
-        _ => &[
+        _ => vec![
             Command::Open,
             Command::Back,
             Command::WriteTicket,
             Command::NewWizard,
         ],
-    }
+    };
+    commands.push(Command::Copy);
+    commands
 }
 
 fn status_mark(status: Option<Status>, theme: Theme) -> Span<'static> {
@@ -120,14 +134,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let block = theme.panel(title, false);
     let inner = block.inner(path_area);
     block.render(path_area, buf);
+    app.hits.push(inner, Hit::Scroll(Scrollable::WizardPath));
     let lines: Vec<Line<'_>> = wizard
         .path()
         .iter()
         .filter(|v| v.kind != VisitKind::Remedy)
         .flat_map(|v| visit_lines(v, theme))
         .collect();
-    let skip = lines.len().saturating_sub(usize::from(inner.height));
-    Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).render(inner, buf);
+    let room = usize::from(inner.height);
+    let up = pane.path_up.min(lines.len().saturating_sub(room));
+    let skip = lines.len().saturating_sub(room + up);
+    Paragraph::new(lines.into_iter().skip(skip).take(room).collect::<Vec<_>>()).render(inner, buf);
     render_current(app, wizard, current_area, buf);
 }
 
@@ -171,6 +188,9 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
     let theme = app.theme;
     let key = |c: Command| Span::styled(app.keymap.hint(c), theme.key());
     let mut lines = Vec::new();
+    // Where the answers start, for clicks (only when nothing above them wraps).
+    let mut answers_at = None;
+    let mut answer_count = 0;
     let title = match wizard.current() {
         Ok(Current::Question {
             text,
@@ -184,6 +204,8 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
                 lines.push(Line::styled(help.to_owned(), theme.muted()));
             }
             lines.push(Line::raw(""));
+            answers_at = Some(lines.len());
+            answer_count = answers.len();
             for (i, answer) in answers.iter().enumerate() {
                 if i == app.troubleshoot.selected {
                     lines.push(Line::styled(
@@ -263,6 +285,27 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
     let block = theme.panel(title, app.modal.is_none());
     let inner = block.inner(area);
     block.render(area, buf);
+    if let Some(at) = answers_at {
+        let above = crate::tui::widgets::dialog::wrapped_height(&lines[..at], inner.width);
+        let unwrapped = usize::from(above) == at;
+        if unwrapped {
+            app.hits.push(inner, Hit::Scroll(Scrollable::Answers));
+            for i in 0..answer_count {
+                let y = inner.y + u16::try_from(at + i).unwrap_or(u16::MAX);
+                if y < inner.bottom() {
+                    app.hits.push(
+                        Rect {
+                            x: inner.x,
+                            y,
+                            width: inner.width,
+                            height: 1,
+                        },
+                        Hit::Answer(i),
+                    );
+                }
+            }
+        }
+    }
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
