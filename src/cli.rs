@@ -527,23 +527,15 @@ pub fn run(cli: Cli) -> Outcome {
     let Some(command) = cli.command else {
         return start_ui(cli.db, &operator);
     };
-    // Commands that need no database.
+    if let Some(done) = without_a_directory(&command) {
+        return done;
+    }
     match &command {
-        Command::Phone(PhoneCommand::Check {
-            number,
-            region,
-            slot,
-            json,
-        }) => return phone_cmd::check(number, region.as_deref(), *slot, *json),
-        Command::Demo(DemoCommand::Generate { users, seed, out }) => {
-            return admin_cmd::generate(*users, *seed, out);
-        }
         Command::Demo(DemoCommand::Reset { yes: false }) => {
             return Err(Failure::usage(
                 "demo reset replaces every user in the database; add --yes to confirm",
             ));
         }
-        Command::Demo(DemoCommand::List) => return demo_cmd::list(),
         Command::Signin(cmd) => signin_cmd::check_usage(cmd)?,
         Command::Login | Command::Logout => {
             return Err(Failure::usage(
@@ -590,6 +582,23 @@ impl Command {
     }
 }
 
+/// The commands that need no directory of record (the same in both modes).
+fn without_a_directory(command: &Command) -> Option<Outcome> {
+    match command {
+        Command::Phone(PhoneCommand::Check {
+            number,
+            region,
+            slot,
+            json,
+        }) => Some(phone_cmd::check(number, region.as_deref(), *slot, *json)),
+        Command::Demo(DemoCommand::Generate { users, seed, out }) => {
+            Some(admin_cmd::generate(*users, *seed, out))
+        }
+        Command::Demo(DemoCommand::List) => Some(demo_cmd::list()),
+        _ => None,
+    }
+}
+
 /// The tenant named by `--tenant` or `PHONEDESK_TENANT`, if any.
 fn graph_config(cli: &Cli) -> Result<Option<crate::graph::GraphConfig>, Failure> {
     let Some(tenant) = cli.tenant.as_deref().map(str::trim) else {
@@ -624,26 +633,19 @@ fn run_on_tenant(cli: Cli, graph: &crate::graph::GraphConfig) -> Outcome {
              the commands (phonedesk --tenant T user search NAME, user show, phone …)",
         ));
     };
+    if let Some(done) = without_a_directory(&command) {
+        return done;
+    }
     let simulated_only = match &command {
         Command::Login => return graph_cmd::login(graph),
         Command::Logout => return graph_cmd::logout(graph),
-        Command::Phone(PhoneCommand::Check {
-            number,
-            region,
-            slot,
-            json,
-        }) => return phone_cmd::check(number, region.as_deref(), *slot, *json),
-        Command::Demo(DemoCommand::Generate { users, seed, out }) => {
-            return admin_cmd::generate(*users, *seed, out);
-        }
-        Command::Demo(DemoCommand::List) => return demo_cmd::list(),
-        Command::Signin(_) => None,
         Command::Device(_) => Some("device"),
         Command::Telecom(_) => Some("telecom"),
         Command::Demo(_) => Some("demo"),
         Command::Import { .. } => Some("import"),
         Command::Export { .. } => Some("export"),
         Command::Doctor { .. } => Some("doctor"),
+        // `signin mfa|sspr` plays on a sandbox copy; the others are refused there.
         _ => None,
     };
     if let Some(what) = simulated_only {

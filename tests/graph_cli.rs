@@ -11,11 +11,9 @@ mod graph_server;
 use std::path::Path;
 use std::process::Command;
 
-use graph_server::{GraphServer, Reply};
+use graph_server::{ADELE, ADELE_UPN, GraphServer, Reply};
 
 const TENANT: &str = "contoso.onmicrosoft.com";
-const ADELE: &str = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
-const ADELE_UPN: &str = "AdeleV@contoso.com";
 const MOBILE_ID: &str = "3179e48a-750b-4051-897c-87b9720928f7";
 const OFFICE_ID: &str = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
 const ACCESS: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsIng1dCI6Ik5HVEZ2ZEstZnl0aEV1Q-access";
@@ -57,32 +55,6 @@ fn run(server: &GraphServer, home: &Path, args: &[&str]) -> Run {
     graph_run(server, home, Some("test-token"), args)
 }
 
-/// Adele Vance as the docs show her, reachable by id and UPN.
-fn adele(server: &GraphServer, methods: &str) {
-    let base = &server.url;
-    server.alias(ADELE_UPN, ADELE);
-    server.on(
-        "GET",
-        &format!("/v1.0/users/{ADELE}"),
-        vec![Reply::fixture("user-get", base)],
-    );
-    server.on(
-        "GET",
-        &format!("/v1.0/users/{ADELE}/authentication/phoneMethods"),
-        vec![Reply::fixture(methods, base)],
-    );
-    server.on(
-        "GET",
-        &format!("/beta/users/{ADELE}/authentication/signInPreferences"),
-        vec![Reply::fixture("signin-preferences", base)],
-    );
-    server.on(
-        "GET",
-        &format!("/v1.0/users/{ADELE}/memberOf/microsoft.graph.directoryRole"),
-        vec![Reply::json(200, &serde_json::json!({"value": []}))],
-    );
-}
-
 fn writes(server: &GraphServer) -> Vec<graph_server::Recorded> {
     server
         .requests()
@@ -100,7 +72,7 @@ fn audit_json(server: &GraphServer, home: &Path) -> serde_json::Value {
 #[test]
 fn show_and_list_read_the_tenant_with_numbers_masked() {
     let server = GraphServer::start();
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     let home = tempfile::tempdir().unwrap();
     let show = run(&server, home.path(), &["user", "show", ADELE_UPN]);
     assert_eq!(show.code, 0, "{}", show.stderr);
@@ -131,7 +103,7 @@ fn show_and_list_read_the_tenant_with_numbers_masked() {
 #[test]
 fn an_update_goes_to_graph_and_is_audited_locally_with_the_request_id() {
     let server = GraphServer::start();
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     server.on(
         "PATCH",
         &format!("/v1.0/users/{ADELE}/authentication/phoneMethods/{MOBILE_ID}"),
@@ -177,7 +149,7 @@ fn an_update_goes_to_graph_and_is_audited_locally_with_the_request_id() {
 fn a_refused_or_failed_call_changes_nothing_and_writes_no_audit() {
     let server = GraphServer::start();
     let base = &server.url;
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     let methods = format!("/v1.0/users/{ADELE}/authentication/phoneMethods");
     server.on(
         "DELETE",
@@ -235,7 +207,7 @@ fn a_refused_or_failed_call_changes_nothing_and_writes_no_audit() {
 #[test]
 fn rules_and_refusals_known_in_advance_send_nothing() {
     let server = GraphServer::start();
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     let home = tempfile::tempdir().unwrap();
     // A landline in the mobile slot: phonedesk's own rule refuses it before Graph is asked.
     let landline = run(
@@ -272,7 +244,7 @@ fn rules_and_refusals_known_in_advance_send_nothing() {
 #[test]
 fn block_says_it_disables_every_sign_in() {
     let server = GraphServer::start();
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     server.on(
         "PATCH",
         &format!("/v1.0/users/{ADELE}"),
@@ -327,7 +299,7 @@ fn an_unknown_user_is_not_found_with_exit_1() {
 fn throttling_waits_as_retry_after_says() {
     let server = GraphServer::start();
     let base = &server.url;
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     server.on(
         "GET",
         &format!("/v1.0/users/{ADELE}"),
@@ -416,7 +388,7 @@ fn digits_say_graph_cannot_search_authentication_phones() {
 fn the_sign_in_log_is_the_tenants_for_one_user() {
     let server = GraphServer::start();
     let base = &server.url;
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     server.on(
         "GET",
         "/v1.0/auditLogs/signIns",
@@ -514,7 +486,7 @@ fn login_shows_the_code_saves_the_tokens_for_the_user_alone_and_logout_removes_t
     assert_eq!(mode & 0o777, 0o600, "{mode:o}");
 
     // The saved sign-in is used, and the audit names the signed-in account.
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     server.on(
         "POST",
         &format!("/v1.0/users/{ADELE}/authentication/phoneMethods/{MOBILE_ID}/disableSmsSignIn"),
@@ -605,7 +577,7 @@ fn no_network_is_a_message() {
 #[test]
 fn a_simulated_sign_in_plays_on_a_local_copy_with_stand_in_numbers() {
     let server = GraphServer::start();
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     let home = tempfile::tempdir().unwrap();
     let sim = run(
         &server,
@@ -633,7 +605,7 @@ fn a_simulated_sign_in_plays_on_a_local_copy_with_stand_in_numbers() {
 fn troubleshoot_checks_the_real_record_asks_the_caller_and_fixes_through_graph() {
     let server = GraphServer::start();
     let base = &server.url;
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     // Adele's account is disabled: the tenant's own block.
     let mut blocked = Reply::fixture("user-get", base);
     let mut body: serde_json::Value = serde_json::from_str(&blocked.body).unwrap();

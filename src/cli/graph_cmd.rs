@@ -110,20 +110,10 @@ fn tokens(config: &GraphConfig) -> Result<Arc<dyn TokenSource>, Failure> {
 /// phonedesk's own state for a tenant lives beside the simulated tenant's database, one
 /// directory per tenant: `…/tenants/contoso.onmicrosoft.com`.
 fn local_state_path(db: &Path, tenant: &str) -> PathBuf {
-    let safe: String = tenant
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
     db.parent()
         .unwrap_or_else(|| Path::new("."))
         .join("tenants")
-        .join(safe)
+        .join(auth::file_name_of(tenant))
 }
 
 /// The tenant as the directory of record, with its local state opened (and created) beside
