@@ -124,6 +124,10 @@ pub struct App {
     pub lookup: LookupPane,
     pub methods: MethodsPane,
     pub signin: SigninPane,
+    /// The scratch copy of the playing demo's cast: demos never change the open tenant.
+    demo_world: Option<crate::sim::sandbox::Sandbox>,
+    /// Whether the operator was told that manual simulations change the simulated tenant.
+    told_sim_changes_tenant: bool,
     pub troubleshoot: TroubleshootPane,
     /// The app's clock: real time plus what the Sign-in pane fast-forwarded; the store's too.
     pub clock: Arc<VirtualClock>,
@@ -177,6 +181,8 @@ impl App {
             lookup: LookupPane::new(),
             methods: MethodsPane::default(),
             signin: SigninPane::new(),
+            demo_world: None,
+            told_sim_changes_tenant: false,
             troubleshoot: TroubleshootPane::default(),
             clock: startup.clock,
             sim_seed: startup.sim_seed,

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::{App, Modal};
 use crate::domain::{PhoneType, Timestamp};
+use crate::sim::sandbox::Sandbox;
 use crate::sim::session::Waiting;
 use crate::sim::telecom::{self, Fault};
 use crate::sim::{
@@ -14,6 +15,7 @@ use crate::sim::{
 };
 use crate::tui::keymap::Command;
 use crate::tui::panes::signin::flow_choices;
+use crate::tui::widgets::dialog::{Confirm, OnYes};
 use crate::tui::widgets::dialog::{Picker, PickerKind};
 use crate::tui::widgets::toast::ToastKind;
 use crate::tui::words;
@@ -46,6 +48,7 @@ impl App {
                 Command::Back => {
                     self.signin.demo = None;
                     self.signin.step = None;
+                    self.demo_world = None;
                 }
                 _ => self.toast(
                     ToastKind::Info,
@@ -65,6 +68,7 @@ impl App {
                 seconds: ADVANCE_SECONDS,
             }),
             Command::Conditions => self.open_conditions(0),
+            Command::ResetWorld => self.ask_reset_world(),
             Command::Back | Command::Cancel if !self.signin.input.value().is_empty() => {
                 self.signin.input.set("");
             }
@@ -127,6 +131,50 @@ impl App {
         self.dirty = true;
     }
 
+    fn ask_reset_world(&mut self) {
+        self.modal = Some(Modal::Confirm(Confirm {
+            title: "Reset the simulated world?".into(),
+            message: vec![
+                "Phone conditions, provider faults, send and failure counters and live codes go back to a fresh start.".into(),
+                "Users, their methods, the audit trail and the sign-in log stay. The reset is audited.".into(),
+            ],
+            on_yes: OnYes::ResetWorld,
+            refusal: None,
+        }));
+    }
+
+    pub(super) fn reset_world(&mut self) {
+        match crate::sim::world::reset_world(self.store.as_ref(), &self.operator) {
+            Ok(cleared) => {
+                self.signin.session = None;
+                self.toast(
+                    ToastKind::Success,
+                    format!(
+                        "the simulated world is fresh again: cleared {}",
+                        cleared.describe()
+                    ),
+                );
+            }
+            Err(e) => self.report("Cannot reset the simulated world", &e),
+        }
+        self.reload_profile();
+    }
+
+    /// Once per session, before the first manual simulation: it runs on the simulated tenant
+    /// itself, so what it does stays (the guided demos run on a copy instead).
+    fn tell_sim_changes_tenant(&mut self) {
+        if std::mem::replace(&mut self.told_sim_changes_tenant, true) {
+            return;
+        }
+        self.toast(
+            ToastKind::Info,
+            format!(
+                "simulations change the simulated tenant (a fraud report blocks the user); {} resets the world",
+                self.keymap.hint(Command::ResetWorld)
+            ),
+        );
+    }
+
     fn ask_flow(&mut self) {
         let user = self.profile.as_ref().map(|p| &p.user);
         let options = flow_choices(user)
@@ -155,6 +203,7 @@ impl App {
             FlowRequest::Sspr { upn, .. } => Some(format!("password reset for {upn}")),
         };
         self.signin.input.set("");
+        self.tell_sim_changes_tenant();
         self.sim_event(Event::Start(request));
     }
 
@@ -174,6 +223,15 @@ impl App {
     pub(super) fn start_demo(&mut self, name: &str) {
         match DemoScript::load(name) {
             Ok(script) => {
+                // A scratch copy of the cast: the demo never changes the open tenant, and says
+                // up front when the tenant lacks its cast.
+                match Sandbox::for_demo(self.store.as_ref(), &script, self.clock.clone()) {
+                    Ok(world) => self.demo_world = Some(world),
+                    Err(e) => {
+                        self.report(&format!("The demo \"{}\" cannot start", script.title), &e);
+                        return;
+                    }
+                }
                 self.signin.subject = Some(script.title.clone());
                 self.signin.step = None;
                 self.signin.demo = Some(DemoPlayer::new(
@@ -188,17 +246,17 @@ impl App {
     }
 
     fn next_demo_step(&mut self) {
-        let store = self.store.clone();
-        let Some(demo) = &mut self.signin.demo else {
+        let (Some(demo), Some(world)) = (&mut self.signin.demo, &self.demo_world) else {
             return;
         };
-        match demo.next_step(store.as_ref()) {
+        let store = world.directory();
+        match demo.next_step(store) {
             Ok(Some(step)) => {
                 self.signin.step = Some(step);
                 self.after_sim(Ok(()));
             }
             Ok(None) => {
-                let verdict = demo.verdict(store.as_ref());
+                let verdict = demo.verdict(store);
                 match verdict {
                     Ok(v) if v.met => {
                         self.toast(ToastKind::Success, format!("demo over: {}", v.actual))
@@ -231,6 +289,7 @@ impl App {
     }
 
     pub(super) fn open_conditions(&mut self, selected: usize) {
+        self.tell_sim_changes_tenant();
         let store = self.store.clone();
         let number = self.condition_number();
         let device = match &number {

@@ -200,6 +200,7 @@ pub fn hints(pane: &SigninPane) -> Vec<Command> {
             Command::Resend,
             Command::AdvanceTime,
             Command::Conditions,
+            Command::ResetWorld,
             Command::Help,
         ],
     };
