@@ -7,6 +7,7 @@
 //! checks. What the app says goes through [`report`]: notices to the status line, errors into a
 //! popup that waits, and both into the message log.
 
+mod changes;
 mod copy;
 mod input;
 mod lookup_actions;
@@ -128,6 +129,8 @@ pub struct App {
     demo_world: Option<crate::sim::sandbox::Sandbox>,
     /// Whether the operator was told that manual simulations change the simulated tenant.
     told_sim_changes_tenant: bool,
+    /// The change the worker is making (its id), see [`changes`].
+    in_flight: Option<(u64, changes::InFlight)>,
     pub troubleshoot: TroubleshootPane,
     /// The app's clock: real time plus what the Sign-in pane fast-forwarded; the store's too.
     pub clock: Arc<VirtualClock>,
@@ -183,6 +186,7 @@ impl App {
             signin: SigninPane::new(),
             demo_world: None,
             told_sim_changes_tenant: false,
+            in_flight: None,
             troubleshoot: TroubleshootPane::default(),
             clock: startup.clock,
             sim_seed: startup.sim_seed,
@@ -276,6 +280,7 @@ impl App {
                     }
                 }
             }
+            WorkerMsg::Changed { id, outcome } => self.on_changed(id, outcome),
             WorkerMsg::Results { generation, hits } => {
                 if generation != self.lookup.pending {
                     return;
@@ -350,6 +355,9 @@ impl App {
 
     /// True when the index is loaded and the newest query has its answer (tests wait for this).
     pub fn search_settled(&self) -> bool {
+        if self.in_flight.is_some() {
+            return false;
+        }
         match self.lookup.status {
             IndexStatus::Loading => false,
             IndexStatus::Failed(_) => true,

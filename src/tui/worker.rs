@@ -19,8 +19,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::domain::search::{FIRST_SCREEN, Hits, Query, SearchIndex};
+use crate::domain::{Applied, Edit, Operator, User};
 use crate::store::local_index::Origin;
-use crate::store::{Directory, LocalIndex};
+use crate::store::{Directory, LocalIndex, Record, StoreError};
 use crate::tui::profile::Profile;
 use crate::tui::sort::{SortKey, sort_rows};
 
@@ -48,6 +49,37 @@ pub enum WorkerMsg {
     IndexChanged {
         changed: usize,
     },
+    /// A change asked with [`Worker::change`] is done (or refused, or failed).
+    Changed {
+        id: u64,
+        outcome: ChangeOutcome,
+    },
+}
+
+/// A change of the directory of record, made on the worker: a real tenant answers over the
+/// network, so the UI never waits for it.
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// Edits of one user, in order; the first refusal stops the rest.
+    Edits {
+        operator: Operator,
+        upn: String,
+        edits: Vec<Edit>,
+    },
+    /// Reveal the user's numbers (audited).
+    Reveal {
+        operator: Operator,
+        upn: String,
+        context: String,
+    },
+}
+
+/// What a [`Change`] came to.
+#[derive(Debug)]
+pub enum ChangeOutcome {
+    /// The edits applied, or how many applied before one was refused and why.
+    Edited(Result<Vec<Applied>, (usize, StoreError)>),
+    Revealed(Result<User, StoreError>),
 }
 
 enum Job {
@@ -62,6 +94,10 @@ enum Job {
         upn: String,
     },
     CatchUp,
+    Change {
+        id: u64,
+        change: Change,
+    },
 }
 
 /// The jobs waiting when the worker wakes, reduced to what still matters.
@@ -71,6 +107,8 @@ struct Pending {
     catch_up: bool,
     search: Option<(u64, Query, SortKey)>,
     profile: Option<(u64, String)>,
+    /// Changes are never dropped or merged: each runs, in the order asked.
+    changes: Vec<(u64, Change)>,
 }
 
 impl Pending {
@@ -84,6 +122,7 @@ impl Pending {
                 sort,
             } => self.search = Some((generation, query, sort)),
             Job::Profile { generation, upn } => self.profile = Some((generation, upn)),
+            Job::Change { id, change } => self.changes.push((id, change)),
         }
     }
 }
@@ -101,6 +140,8 @@ pub struct Worker {
     thread: Option<JoinHandle<()>>,
     /// Generations of profile loads; only the newest is answered.
     profiles: Arc<AtomicU64>,
+    /// Ids of changes asked.
+    changes: AtomicU64,
 }
 
 impl Drop for Worker {
@@ -164,7 +205,15 @@ impl Worker {
             closed,
             thread,
             profiles,
+            changes: AtomicU64::new(0),
         }
+    }
+
+    /// Asks for `change`; returns its id, which the answer carries.
+    pub fn change(&self, change: Change) -> u64 {
+        let id = self.changes.fetch_add(1, Ordering::SeqCst) + 1;
+        self.send(Job::Change { id, change });
+        id
     }
 
     fn send(&self, job: Job) {
@@ -229,6 +278,11 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
         while let Ok(next) = jobs.try_recv() {
             pending.add(next);
         }
+        // Changes first: the search and the profile asked with them should see them.
+        for (id, change) in pending.changes.drain(..) {
+            let outcome = perform(cx.store.as_ref(), &change);
+            let _ = cx.out.send(WorkerMsg::Changed { id, outcome });
+        }
         if pending.build {
             build(cx);
         }
@@ -246,6 +300,30 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
                 .map_err(|e| e.to_string());
             let _ = cx.out.send(WorkerMsg::Profile { generation, loaded });
         }
+    }
+}
+
+fn perform(store: &dyn Record, change: &Change) -> ChangeOutcome {
+    match change {
+        Change::Edits {
+            operator,
+            upn,
+            edits,
+        } => {
+            let mut applied = Vec::new();
+            for edit in edits {
+                match store.edit(operator, upn, edit) {
+                    Ok(done) => applied.push(done),
+                    Err(e) => return ChangeOutcome::Edited(Err((applied.len(), e))),
+                }
+            }
+            ChangeOutcome::Edited(Ok(applied))
+        }
+        Change::Reveal {
+            operator,
+            upn,
+            context,
+        } => ChangeOutcome::Revealed(store.reveal(operator, upn, context)),
     }
 }
 
