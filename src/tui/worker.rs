@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::domain::search::{FIRST_SCREEN, Hits, Query, SearchIndex};
-use crate::domain::{Applied, Edit, Operator, User};
+use crate::domain::{Applied, Edit, Operator};
 use crate::store::local_index::Origin;
 use crate::store::{Directory, LocalIndex, Record, StoreError};
 use crate::tui::profile::Profile;
@@ -79,7 +79,8 @@ pub enum Change {
 pub enum ChangeOutcome {
     /// The edits applied, or how many applied before one was refused and why.
     Edited(Result<Vec<Applied>, (usize, StoreError)>),
-    Revealed(Result<User, StoreError>),
+    /// The reveal was recorded (the profile then loads the numbers).
+    Revealed(Result<(), StoreError>),
 }
 
 enum Job {
@@ -323,7 +324,7 @@ fn perform(store: &dyn Record, change: &Change) -> ChangeOutcome {
             operator,
             upn,
             context,
-        } => ChangeOutcome::Revealed(store.reveal(operator, upn, context)),
+        } => ChangeOutcome::Revealed(store.reveal(operator, upn, context).map(drop)),
     }
 }
 

@@ -15,9 +15,9 @@ use crate::tui::worker::{Change, ChangeOutcome};
 #[derive(Debug)]
 pub enum InFlight {
     Edit {
-        pending: PendingEdit,
+        pending: Box<PendingEdit>,
         /// The user as shown before the edit (for undo).
-        before: Option<User>,
+        before: Option<Box<User>>,
     },
     Undo(UndoStep),
     Reveal {
@@ -74,13 +74,13 @@ impl App {
                         .pop()
                         .ok_or_else(|| StoreError::Invalid("nothing was applied".into()))
                 });
-                self.finish_edit(&pending, before.as_ref(), result);
+                self.finish_edit(&pending, before.as_deref(), result);
             }
             (InFlight::Undo(step), ChangeOutcome::Edited(result)) => {
                 self.finish_undo(&step, result.map(drop).map_err(|(_, e)| e));
             }
             (InFlight::Reveal { upn }, ChangeOutcome::Revealed(result)) => {
-                self.finish_reveal(&upn, result.map(drop));
+                self.finish_reveal(&upn, result);
             }
             (what, _) => self.alert(
                 "A change came back for another request",

@@ -387,8 +387,8 @@ impl App {
                 edits: vec![pending.edit.clone()],
             },
             InFlight::Edit {
-                pending: pending.clone(),
-                before,
+                pending: Box::new(pending.clone()),
+                before: before.map(Box::new),
             },
         );
     }
