@@ -351,19 +351,10 @@ impl App {
         self.profile_pending = self.worker.load_profile(&upn);
     }
 
-    /// Loads a profile on this thread: after an edit or a reveal, when the screen must show the
-    /// result before the next frame. Selection changes load on the worker instead.
+    /// Loads a profile again after an edit or a reveal, on the worker like every read of the
+    /// record (on a real tenant it is a network call); it supersedes any load on its way.
     fn load_profile(&mut self, upn: &str, revealed: bool) {
-        // A load here supersedes one still on its way from the worker.
-        self.profile_pending = self.worker.supersede_profile();
-        self.profile_answered = self.profile_pending;
-        match Profile::load(self.store.as_ref(), upn, revealed) {
-            Ok(profile) => self.set_profile(Some(profile)),
-            Err(e) => {
-                self.set_profile(None);
-                self.report(&format!("Cannot show {upn}"), &e);
-            }
-        }
+        self.profile_pending = self.worker.load_profile_as(upn, revealed);
     }
 
     /// Reloads the shown profile after a change, keeping it revealed if it was.
