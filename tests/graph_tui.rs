@@ -101,8 +101,25 @@ fn the_tui_searches_shows_and_changes_a_real_tenant_through_the_worker() {
     s.wait_for("Delete number?");
     s.keys(&["y"]);
     s.wait_for("saved");
-    s.keys(&["q"]);
+    // A simulated MFA of Adele plays on a local copy with stand-in numbers.
+    s.keys(&["3"]);
+    s.wait_for("Nothing is running.");
+    s.keys(&["n"]);
+    s.wait_for("Start a sign-in");
+    s.keys(&["Down", "Enter"]);
+    s.wait_for("stand-in numbers");
+    s.wait_for("simulation on a local copy");
+    s.keys(&["C-c"]);
     assert_eq!(s.wait_exit("main"), 0);
+    let writes = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .count();
+    assert_eq!(
+        writes, 1,
+        "only the confirmed delete was sent to the tenant"
+    );
 
     let deletes: Vec<_> = server
         .requests()

@@ -129,6 +129,8 @@ pub struct App {
     demo_world: Option<crate::sim::sandbox::Sandbox>,
     /// Whether the operator was told that manual simulations change the simulated tenant.
     told_sim_changes_tenant: bool,
+    /// On a real tenant: the local copy the simulator plays the selected user's sign-in on.
+    tenant_copy: Option<std::sync::Arc<crate::sim::sandbox::Sandbox>>,
     /// The change the worker is making (its id), see [`changes`].
     in_flight: Option<(u64, changes::InFlight)>,
     pub troubleshoot: TroubleshootPane,
@@ -190,6 +192,7 @@ impl App {
             demo_world: None,
             told_sim_changes_tenant: false,
             in_flight: None,
+            tenant_copy: None,
             troubleshoot: TroubleshootPane::default(),
             clock: startup.clock,
             sim_seed: startup.sim_seed,
