@@ -126,11 +126,20 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         }
         spans.push(Span::styled(key, app.theme.key()));
         spans.push(Span::styled(
-            format!(" {}  ", command.short()),
+            format!(" {}  ", footer_label(app, *command)),
             app.theme.muted(),
         ));
     }
     Line::from(spans).render(area, buf);
+}
+
+/// A command's footer word, where the pane says what it does there (what Enter does now).
+fn footer_label(app: &App, command: Command) -> &'static str {
+    match app.pane {
+        PaneId::Troubleshoot => troubleshoot::footer_label(&app.troubleshoot, command),
+        _ => None,
+    }
+    .unwrap_or_else(|| command.short())
 }
 
 fn render_status(app: &App, area: Rect, buf: &mut Buffer) {

@@ -1,9 +1,11 @@
 //! Pane 4, Troubleshoot: the guided wizard for the user selected in Lookup. The path walked so
-//! far with each finding, the current question (with its answers and the simulated-device
-//! shortcut) or remedy (with its one-key fix), and the keys to go back, retry in the Sign-in pane
-//! and write the ticket note.
+//! far with each finding (wrapped, and scrolled with PgUp/PgDn), the current question (with its
+//! answers and the simulated-device shortcut) or remedy (with its one-key fix), and the keys to
+//! go back, retry in the Sign-in pane and write the ticket note. Before a symptom is picked it
+//! can show the check-up instead: every automatic check, the problems first.
 //!
-//! The pane draws [`crate::wizard::Wizard`]; the walking is the wizard's business.
+//! The pane draws [`crate::wizard::Wizard`] and [`crate::wizard::Checkup`]; the walking and the
+//! checking are the wizard's business.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -14,36 +16,83 @@ use crate::domain::sanitize::display_safe;
 use crate::tui::app::App;
 use crate::tui::keymap::Command;
 use crate::tui::theme::{SELECTED_MARKER, Theme, UNSELECTED_MARKER};
-use crate::wizard::{Current, Status, Visit, VisitKind, Wizard};
+use crate::tui::widgets::fit::wrap;
+use crate::wizard::{Checkup, CheckupItem, Current, Status, Visit, VisitKind, Wizard};
 
-/// The pane's state: the wizard (kept while the operator is in another pane) and the answer
-/// under the cursor.
+/// The pane's state: the wizard (kept while the operator is in another pane), or the check-up
+/// when no symptom was picked, and the answer under the cursor.
 #[derive(Default)]
 pub struct TroubleshootPane {
     pub wizard: Option<Wizard>,
-    pub selected: usize,
+    /// Every automatic check, shown until a symptom is picked.
+    pub checkup: Option<Checkup>,
+    /// The answer under the cursor: none at first on a question whose answers lead to
+    /// different places (see `wizard::tree::preselected_answer`).
+    pub selected: Option<usize>,
     /// The operator went to the Sign-in pane to retry: coming back refreshes the checks.
     pub awaiting_retry: bool,
+    /// Lines of the path (or the check-up) scrolled up from the newest; drawing stops at the
+    /// first line.
+    pub path_up: usize,
+    /// How far up the last frame could scroll (its lines less its room), so that scrolling
+    /// stops where drawing does.
+    pub max_up: std::cell::Cell<usize>,
 }
+
+impl TroubleshootPane {
+    /// Scrolls the path towards its first steps by `delta` lines (negative: newer).
+    pub fn scroll_path(&mut self, delta: isize) {
+        let max = self.max_up.get();
+        self.path_up = self.path_up.min(max).saturating_add_signed(delta).min(max);
+    }
+}
+
+/// Lines PgUp and PgDn move the path by.
+pub const PAGE: isize = 5;
 
 pub fn hints(pane: &TroubleshootPane) -> &'static [Command] {
     let Some(wizard) = &pane.wizard else {
-        return &[Command::NewWizard, Command::Help];
+        return if pane.checkup.is_some() {
+            &[
+                Command::Open,
+                Command::PageUp,
+                Command::NewWizard,
+                Command::Help,
+            ]
+        } else {
+            &[Command::NewWizard, Command::Help]
+        };
     };
     match wizard.current() {
         Ok(Current::Question {
             device_shortcut: true,
             ..
         }) => &[
+            Command::Down,
             Command::Open,
             Command::DeviceAnswer,
             Command::Back,
+            Command::PageUp,
             Command::WriteTicket,
             Command::NewWizard,
         ],
         Ok(Current::Question { .. }) => &[
+            Command::Down,
             Command::Open,
             Command::Back,
+            Command::PageUp,
+            Command::WriteTicket,
+            Command::NewWizard,
+        ],
+        // Enter does nothing on a remedy without a fix: the footer does not offer it.
+        Ok(Current::Remedy {
+            retry_in_sign_in: true,
+            action: None,
+            ..
+        }) => &[
+            Command::RetryInSignIn,
+            Command::Back,
+            Command::PageUp,
             Command::WriteTicket,
             Command::NewWizard,
         ],
@@ -54,15 +103,52 @@ pub fn hints(pane: &TroubleshootPane) -> &'static [Command] {
             Command::Open,
             Command::RetryInSignIn,
             Command::Back,
+            Command::PageUp,
+            Command::WriteTicket,
+            Command::NewWizard,
+        ],
+        Ok(Current::Remedy { action: None, .. }) => &[
+            Command::Back,
+            Command::PageUp,
             Command::WriteTicket,
             Command::NewWizard,
         ],
         _ => &[
             Command::Open,
             Command::Back,
+            Command::PageUp,
             Command::WriteTicket,
             Command::NewWizard,
         ],
+    }
+}
+
+/// The footer's word for a command where it means something particular here: above all what
+/// Enter does now.
+pub fn footer_label(pane: &TroubleshootPane, command: Command) -> Option<&'static str> {
+    let current = pane.wizard.as_ref().map(Wizard::current);
+    match command {
+        Command::PageUp => Some("scroll the path"),
+        Command::Down => Some("choose an answer"),
+        Command::Open => Some(match current {
+            None if pane.checkup.as_ref().is_some_and(|c| c.suggested.is_some()) => {
+                "walk the suggested symptom"
+            }
+            None => "pick the symptom",
+            Some(Ok(Current::Question { .. })) if pane.selected.is_some() => {
+                "give the chosen answer"
+            }
+            Some(Ok(Current::Question { .. })) => "answer (choose one first)",
+            Some(Ok(Current::Remedy {
+                action: Some(action),
+                ..
+            })) if action.description.is_some() => "apply the fix",
+            Some(Ok(Current::Remedy {
+                action: Some(_), ..
+            })) => "why no fix",
+            Some(_) => return None,
+        }),
+        _ => None,
     }
 }
 
@@ -75,15 +161,54 @@ fn status_mark(status: Option<Status>, theme: Theme) -> Span<'static> {
     }
 }
 
-fn visit_lines(visit: &Visit, theme: Theme) -> Vec<Line<'static>> {
-    let mut head = vec![status_mark(visit.status, theme)];
-    head.push(Span::styled(visit.title.clone(), theme.emphasis()));
-    if visit.recheck {
-        head.push(Span::styled(" (re-checked after the fix)", theme.muted()));
+/// `text` wrapped to `width` under a hanging indent: the first line after `first`, the rest
+/// indented by `indent` cells.
+fn hanging(
+    first: Vec<Span<'static>>,
+    text: &str,
+    indent: usize,
+    width: u16,
+    style: ratatui::style::Style,
+) -> Vec<Line<'static>> {
+    let room = usize::from(width).saturating_sub(indent).max(8);
+    let pad = " ".repeat(indent);
+    let mut lines = Vec::new();
+    for (i, part) in wrap(text, room).into_iter().enumerate() {
+        if i == 0 {
+            let mut spans = first.clone();
+            spans.push(Span::styled(part, style));
+            lines.push(Line::from(spans));
+        } else {
+            lines.push(Line::from(vec![
+                Span::raw(pad.clone()),
+                Span::styled(part, style),
+            ]));
+        }
     }
-    let mut lines = vec![Line::from(head)];
+    lines
+}
+
+fn visit_lines(visit: &Visit, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let title = if visit.recheck {
+        format!("{} (re-checked after the fix)", visit.title)
+    } else {
+        visit.title.clone()
+    };
+    let mut lines = hanging(
+        vec![status_mark(visit.status, theme)],
+        &title,
+        2,
+        width,
+        theme.emphasis(),
+    );
     if let Some(finding) = &visit.finding {
-        lines.push(Line::raw(format!("    {}", display_safe(finding))));
+        lines.extend(hanging(
+            vec![Span::raw("    ")],
+            &display_safe(finding),
+            4,
+            width,
+            ratatui::style::Style::default(),
+        ));
     }
     if let Some(answer) = &visit.answer {
         let source = match answer.source {
@@ -93,19 +218,92 @@ fn visit_lines(visit: &Visit, theme: Theme) -> Vec<Line<'static>> {
                 None => "simulated device".to_owned(),
             },
         };
-        lines.push(Line::styled(
-            format!("    → {} ({source})", answer.label),
+        lines.extend(hanging(
+            vec![Span::styled("    → ", theme.key())],
+            &display_safe(&format!("{} ({source})", answer.label)),
+            6,
+            width,
             theme.key(),
         ));
     }
     lines
 }
 
+fn checkup_lines(item: &CheckupItem, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let mut lines = hanging(
+        vec![status_mark(Some(item.status), theme)],
+        &item.title,
+        2,
+        width,
+        theme.emphasis(),
+    );
+    if item.is_problem() {
+        lines.extend(hanging(
+            vec![Span::raw("    ")],
+            &display_safe(&item.finding),
+            4,
+            width,
+            ratatui::style::Style::default(),
+        ));
+        if let Some(next) = &item.next {
+            lines.extend(hanging(
+                vec![Span::styled("    → ", theme.muted())],
+                &format!("{next} (when \"{}\")", item.symptom_title),
+                6,
+                width,
+                theme.muted(),
+            ));
+        }
+    }
+    lines
+}
+
+/// Draws `lines` in `area`'s block, the newest at the bottom unless scrolled up; the title says
+/// when there is more above or below.
+fn render_scrolled(
+    app: &App,
+    title: String,
+    lines: Vec<Line<'static>>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let theme = app.theme;
+    let room = usize::from(area.height.saturating_sub(2));
+    let max_up = lines.len().saturating_sub(room);
+    app.troubleshoot.max_up.set(max_up);
+    let up = app.troubleshoot.path_up.min(max_up);
+    let skip = lines.len().saturating_sub(room + up);
+    let more = match (skip > 0, up > 0) {
+        (true, true) => format!("↑ {skip} more · ↓ {up} more · "),
+        (true, false) => format!("↑ {skip} more lines · "),
+        (false, true) => format!("↓ {up} more lines · "),
+        (false, false) => String::new(),
+    };
+    let mut block = theme.panel(title, false);
+    if !more.is_empty() {
+        // On the bottom border: a long title must not push it off the screen.
+        block = block.title_bottom(Line::styled(
+            format!(
+                " {more}{} {} scroll ",
+                app.keymap.hint(Command::PageUp),
+                app.keymap.hint(Command::PageDown)
+            ),
+            theme.muted(),
+        ));
+    }
+    let inner = block.inner(area);
+    block.render(area, buf);
+    Paragraph::new(lines.into_iter().skip(skip).take(room).collect::<Vec<_>>()).render(inner, buf);
+}
+
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme;
     let pane = &app.troubleshoot;
     let Some(wizard) = &pane.wizard else {
-        render_intro(app, area, buf);
+        match &pane.checkup {
+            Some(checkup) => render_checkup(app, checkup, area, buf),
+            None => render_intro(app, area, buf),
+        }
         return;
     };
     let user = wizard.user();
@@ -117,18 +315,79 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     );
     let [path_area, current_area] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
-    let block = theme.panel(title, false);
-    let inner = block.inner(path_area);
-    block.render(path_area, buf);
-    let lines: Vec<Line<'_>> = wizard
+    let width = path_area.width.saturating_sub(2);
+    let lines: Vec<Line<'static>> = wizard
         .path()
         .iter()
         .filter(|v| v.kind != VisitKind::Remedy)
-        .flat_map(|v| visit_lines(v, theme))
+        .flat_map(|v| visit_lines(v, theme, width))
         .collect();
-    let skip = lines.len().saturating_sub(usize::from(inner.height));
-    Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).render(inner, buf);
+    render_scrolled(app, title, lines, path_area, buf);
     render_current(app, wizard, current_area, buf);
+}
+
+fn render_checkup(app: &App, checkup: &Checkup, area: Rect, buf: &mut Buffer) {
+    let theme = app.theme;
+    let user = &checkup.user;
+    let problems = checkup.problems().count();
+    let title = format!(
+        " Check-up · {} <{}> · {} ",
+        display_safe(&user.display_name),
+        display_safe(user.upn().as_str()),
+        match problems {
+            0 => "no problem found".to_owned(),
+            1 => "1 problem".to_owned(),
+            n => format!("{n} problems"),
+        }
+    );
+    let [list_area, next_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area);
+    let width = list_area.width.saturating_sub(2);
+    let mut lines: Vec<Line<'static>> = checkup
+        .problems()
+        .flat_map(|i| checkup_lines(i, theme, width))
+        .collect();
+    lines.push(Line::styled("Passed:", theme.muted()));
+    lines.extend(
+        checkup
+            .passed()
+            .flat_map(|i| checkup_lines(i, theme, width)),
+    );
+    render_scrolled(app, title, lines, list_area, buf);
+    let key = |c: Command| Span::styled(app.keymap.hint(c), theme.key());
+    let suggested = checkup.suggested.as_ref().and_then(|name| {
+        crate::wizard::Tree::embedded()
+            .ok()?
+            .symptom(name)
+            .map(|s| s.title.clone())
+    });
+    let mut next = Vec::new();
+    match suggested {
+        Some(title) => {
+            next.push(Line::from(vec![
+                key(Command::Open),
+                Span::raw(format!(" walk the steps for \"{title}\"")),
+            ]));
+            next.push(Line::from(vec![
+                key(Command::NewWizard),
+                Span::raw(" pick another symptom"),
+            ]));
+        }
+        None => next.push(Line::from(vec![
+            key(Command::NewWizard),
+            Span::raw(" ask what the caller sees, then pick the symptom"),
+        ])),
+    }
+    next.push(Line::styled(
+        "Every automatic check ran once; nothing was asked or changed.",
+        theme.muted(),
+    ));
+    let block = theme.panel(" Next ", app.modal.is_none());
+    let inner = block.inner(next_area);
+    block.render(next_area, buf);
+    Paragraph::new(next)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
 }
 
 fn render_intro(app: &App, area: Rect, buf: &mut Buffer) {
@@ -185,7 +444,7 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
             }
             lines.push(Line::raw(""));
             for (i, answer) in answers.iter().enumerate() {
-                if i == app.troubleshoot.selected {
+                if Some(i) == app.troubleshoot.selected {
                     lines.push(Line::styled(
                         format!("{SELECTED_MARKER}{}", answer.label),
                         theme.selected(),
@@ -194,6 +453,17 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
                     lines.push(Line::raw(format!("{UNSELECTED_MARKER}{}", answer.label)));
                 }
             }
+            if app.troubleshoot.selected.is_none() {
+                lines.push(Line::from(vec![
+                    key(Command::Down),
+                    Span::raw(" "),
+                    key(Command::Up),
+                    Span::styled(
+                        " choose the caller's answer, then Enter: each leads to another remedy",
+                        theme.muted(),
+                    ),
+                ]));
+            }
             if device_shortcut {
                 lines.push(Line::raw(""));
                 lines.push(Line::from(vec![
@@ -201,14 +471,14 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
                     Span::raw(" check the simulated device instead of asking"),
                 ]));
             }
-            " Ask the caller "
+            " Ask the caller ".to_owned()
         }
         Ok(Current::Remedy {
+            step,
             text,
             action,
             retry_in_sign_in,
             support_case,
-            ..
         }) => {
             lines.push(Line::raw(text.to_owned()));
             if let Some(action) = action {
@@ -241,11 +511,11 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
                     theme.warning(),
                 ));
             }
-            " Remedy "
+            format!(" Remedy · {} ", step.title)
         }
         Err(e) => {
             lines.push(Line::styled(e.to_string(), theme.error()));
-            " Wizard "
+            " Wizard ".to_owned()
         }
     };
     if let Some(last) = wizard.actions().last() {
