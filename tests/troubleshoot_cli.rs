@@ -552,3 +552,25 @@ fn the_help_names_every_symptom_and_action() {
         assert!(text.contains(action.name), "{}", action.name);
     }
 }
+
+/// A remedy that tells the user to sign in again names the sign-in to retry, as a command that
+/// runs; one that does not, names none.
+#[test]
+fn a_remedy_that_says_sign_in_again_prints_the_retry() {
+    let (_dir, db) = fresh();
+    let marcus = "marcus.brown@fabrikam.example";
+    let run = troubleshoot(&db, &[marcus, "--symptom", "never-arrives", "--device"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let retry = format!("retry: phonedesk signin mfa --user {marcus} --via sms --slot mobile");
+    assert!(run.stdout.contains(&retry), "{}", run.stdout);
+    let again = phonedesk(
+        &db,
+        &[
+            "signin", "mfa", "--user", marcus, "--via", "sms", "--slot", "mobile",
+        ],
+    );
+    // The phone is still off: the retry runs, and is denied.
+    assert_eq!(again.code, 1, "{}{}", again.stdout, again.stderr);
+    let liam = troubleshoot(&db, &[LIAM, "--symptom", "never-arrives"]);
+    assert!(!liam.stdout.contains("retry:"), "{}", liam.stdout);
+}

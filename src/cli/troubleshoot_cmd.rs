@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use super::admin_cmd::write_atomically;
 use super::output::{self, safe};
 use super::{Failure, Outcome, TroubleshootArgs};
-use crate::domain::Operator;
+use crate::domain::{Operator, PhoneType};
+use crate::sim::flow::{Channel, FlowRequest};
 use crate::store::Directory;
 use crate::wizard::{
     AnswerSource, CheckupItem, Current, Status, Tree, Visit, VisitKind, Wizard, WizardError,
@@ -352,6 +353,10 @@ fn print(wizard: &Wizard) -> Outcome {
         } => {
             output::line(&format!("remedy [{}]: {}", step.name, step.title));
             output::line(&format!("  {text}"));
+            // Where the remedy says to sign in again: the sign-in to retry, as a command.
+            if let Some(request) = wizard.retry_request() {
+                output::line(&format!("  retry: {}", safe(&retry_command(&request))));
+            }
             if let Some(action) = action {
                 match (&action.description, &action.unavailable) {
                     (Some(what), _) => output::line(&format!(
@@ -370,4 +375,29 @@ fn print(wizard: &Wizard) -> Outcome {
         }
     }
     Ok(())
+}
+
+/// The `phonedesk signin` command that retries `request` (what `r` does in the pane).
+fn retry_command(request: &FlowRequest) -> String {
+    let route = |via: &Option<Channel>, slot: &Option<PhoneType>| {
+        let mut text = String::new();
+        if let Some(via) = via {
+            text.push_str(&format!(" --via {}", via.as_str()));
+        }
+        if let Some(slot) = slot {
+            text.push_str(&format!(" --slot {}", slot.as_str()));
+        }
+        text
+    };
+    match request {
+        FlowRequest::SmsSignIn => {
+            "phonedesk signin sms-signin --phone NUMBER (the user's mobile number)".to_owned()
+        }
+        FlowRequest::Mfa { upn, via, slot } => {
+            format!("phonedesk signin mfa --user {upn}{}", route(via, slot))
+        }
+        FlowRequest::Sspr { upn, via, slot } => {
+            format!("phonedesk signin sspr --user {upn}{}", route(via, slot))
+        }
+    }
 }

@@ -82,8 +82,10 @@ impl CheckupItem {
 pub struct Checkup {
     pub user: User,
     pub items: Vec<CheckupItem>,
-    /// The symptom to walk next: the one the findings point to, else the first problem's.
+    /// The symptom to walk next: the one the findings point to, else the first problem's; and
+    /// its title.
     pub suggested: Option<String>,
+    pub suggested_title: Option<String>,
 }
 
 impl Checkup {
@@ -171,10 +173,15 @@ pub fn run(
             .find(|i| i.is_problem())
             .map(|i| i.symptom.clone()),
     };
+    let suggested_title = suggested
+        .as_ref()
+        .and_then(|name| tree.symptom(name))
+        .map(|s| s.title.clone());
     Ok(Checkup {
         user,
         items,
         suggested,
+        suggested_title,
     })
 }
 

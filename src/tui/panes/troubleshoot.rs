@@ -15,9 +15,14 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use crate::domain::sanitize::display_safe;
 use crate::tui::app::App;
 use crate::tui::keymap::Command;
-use crate::tui::theme::{SELECTED_MARKER, Theme, UNSELECTED_MARKER};
-use crate::tui::widgets::fit::wrap;
-use crate::wizard::{Checkup, CheckupItem, Current, Status, Visit, VisitKind, Wizard};
+use crate::tui::theme::{SELECTED_MARKER, UNSELECTED_MARKER};
+use crate::wizard::{Checkup, Current, VisitKind, Wizard};
+
+mod checkup;
+mod lines;
+
+use checkup::render_checkup;
+use lines::{render_scrolled, visit_lines};
 
 /// The pane's state: the wizard (kept while the operator is in another pane), or the check-up
 /// when no symptom was picked, and the answer under the cursor.
@@ -152,150 +157,6 @@ pub fn footer_label(pane: &TroubleshootPane, command: Command) -> Option<&'stati
     }
 }
 
-fn status_mark(status: Option<Status>, theme: Theme) -> Span<'static> {
-    match status {
-        Some(Status::Pass) => Span::styled("✓ ", theme.ok()),
-        Some(Status::Fail) => Span::styled("✗ ", theme.error()),
-        Some(Status::Unknown) => Span::styled("? ", theme.warning()),
-        Some(Status::Info) | None => Span::styled("• ", theme.muted()),
-    }
-}
-
-/// `text` wrapped to `width` under a hanging indent: the first line after `first`, the rest
-/// indented by `indent` cells.
-fn hanging(
-    first: Vec<Span<'static>>,
-    text: &str,
-    indent: usize,
-    width: u16,
-    style: ratatui::style::Style,
-) -> Vec<Line<'static>> {
-    let room = usize::from(width).saturating_sub(indent).max(8);
-    let pad = " ".repeat(indent);
-    let mut lines = Vec::new();
-    for (i, part) in wrap(text, room).into_iter().enumerate() {
-        if i == 0 {
-            let mut spans = first.clone();
-            spans.push(Span::styled(part, style));
-            lines.push(Line::from(spans));
-        } else {
-            lines.push(Line::from(vec![
-                Span::raw(pad.clone()),
-                Span::styled(part, style),
-            ]));
-        }
-    }
-    lines
-}
-
-fn visit_lines(visit: &Visit, theme: Theme, width: u16) -> Vec<Line<'static>> {
-    let title = if visit.recheck {
-        format!("{} (re-checked after the fix)", visit.title)
-    } else {
-        visit.title.clone()
-    };
-    let mut lines = hanging(
-        vec![status_mark(visit.status, theme)],
-        &title,
-        2,
-        width,
-        theme.emphasis(),
-    );
-    if let Some(finding) = &visit.finding {
-        lines.extend(hanging(
-            vec![Span::raw("    ")],
-            &display_safe(finding),
-            4,
-            width,
-            ratatui::style::Style::default(),
-        ));
-    }
-    if let Some(answer) = &visit.answer {
-        let source = match answer.source {
-            crate::wizard::AnswerSource::Caller => "caller".to_owned(),
-            crate::wizard::AnswerSource::Device => match &answer.observed {
-                Some(seen) => format!("simulated device: {seen}"),
-                None => "simulated device".to_owned(),
-            },
-        };
-        lines.extend(hanging(
-            vec![Span::styled("    → ", theme.key())],
-            &display_safe(&format!("{} ({source})", answer.label)),
-            6,
-            width,
-            theme.key(),
-        ));
-    }
-    lines
-}
-
-fn checkup_lines(item: &CheckupItem, theme: Theme, width: u16) -> Vec<Line<'static>> {
-    let mut lines = hanging(
-        vec![status_mark(Some(item.status), theme)],
-        &item.title,
-        2,
-        width,
-        theme.emphasis(),
-    );
-    if item.is_problem() {
-        lines.extend(hanging(
-            vec![Span::raw("    ")],
-            &display_safe(&item.finding),
-            4,
-            width,
-            ratatui::style::Style::default(),
-        ));
-        if let Some(next) = &item.next {
-            lines.extend(hanging(
-                vec![Span::styled("    → ", theme.muted())],
-                &format!("{next} (when \"{}\")", item.symptom_title),
-                6,
-                width,
-                theme.muted(),
-            ));
-        }
-    }
-    lines
-}
-
-/// Draws `lines` in `area`'s block, the newest at the bottom unless scrolled up; the title says
-/// when there is more above or below.
-fn render_scrolled(
-    app: &App,
-    title: String,
-    lines: Vec<Line<'static>>,
-    area: Rect,
-    buf: &mut Buffer,
-) {
-    let theme = app.theme;
-    let room = usize::from(area.height.saturating_sub(2));
-    let max_up = lines.len().saturating_sub(room);
-    app.troubleshoot.max_up.set(max_up);
-    let up = app.troubleshoot.path_up.min(max_up);
-    let skip = lines.len().saturating_sub(room + up);
-    let more = match (skip > 0, up > 0) {
-        (true, true) => format!("↑ {skip} more · ↓ {up} more · "),
-        (true, false) => format!("↑ {skip} more lines · "),
-        (false, true) => format!("↓ {up} more lines · "),
-        (false, false) => String::new(),
-    };
-    let mut block = theme.panel(title, false);
-    if !more.is_empty() {
-        // On the bottom border: a long title must not push it off the screen.
-        block = block.title_bottom(Line::styled(
-            format!(
-                " {more}{} {} scroll ",
-                app.keymap.hint(Command::PageUp),
-                app.keymap.hint(Command::PageDown)
-            ),
-            theme.muted(),
-        ));
-    }
-    let inner = block.inner(area);
-    block.render(area, buf);
-    Paragraph::new(lines.into_iter().skip(skip).take(room).collect::<Vec<_>>()).render(inner, buf);
-}
-
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme;
     let pane = &app.troubleshoot;
@@ -324,70 +185,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .collect();
     render_scrolled(app, title, lines, path_area, buf);
     render_current(app, wizard, current_area, buf);
-}
-
-fn render_checkup(app: &App, checkup: &Checkup, area: Rect, buf: &mut Buffer) {
-    let theme = app.theme;
-    let user = &checkup.user;
-    let problems = checkup.problems().count();
-    let title = format!(
-        " Check-up · {} <{}> · {} ",
-        display_safe(&user.display_name),
-        display_safe(user.upn().as_str()),
-        match problems {
-            0 => "no problem found".to_owned(),
-            1 => "1 problem".to_owned(),
-            n => format!("{n} problems"),
-        }
-    );
-    let [list_area, next_area] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area);
-    let width = list_area.width.saturating_sub(2);
-    let mut lines: Vec<Line<'static>> = checkup
-        .problems()
-        .flat_map(|i| checkup_lines(i, theme, width))
-        .collect();
-    lines.push(Line::styled("Passed:", theme.muted()));
-    lines.extend(
-        checkup
-            .passed()
-            .flat_map(|i| checkup_lines(i, theme, width)),
-    );
-    render_scrolled(app, title, lines, list_area, buf);
-    let key = |c: Command| Span::styled(app.keymap.hint(c), theme.key());
-    let suggested = checkup.suggested.as_ref().and_then(|name| {
-        crate::wizard::Tree::embedded()
-            .ok()?
-            .symptom(name)
-            .map(|s| s.title.clone())
-    });
-    let mut next = Vec::new();
-    match suggested {
-        Some(title) => {
-            next.push(Line::from(vec![
-                key(Command::Open),
-                Span::raw(format!(" walk the steps for \"{title}\"")),
-            ]));
-            next.push(Line::from(vec![
-                key(Command::NewWizard),
-                Span::raw(" pick another symptom"),
-            ]));
-        }
-        None => next.push(Line::from(vec![
-            key(Command::NewWizard),
-            Span::raw(" ask what the caller sees, then pick the symptom"),
-        ])),
-    }
-    next.push(Line::styled(
-        "Every automatic check ran once; nothing was asked or changed.",
-        theme.muted(),
-    ));
-    let block = theme.panel(" Next ", app.modal.is_none());
-    let inner = block.inner(next_area);
-    block.render(next_area, buf);
-    Paragraph::new(next)
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
 }
 
 fn render_intro(app: &App, area: Rect, buf: &mut Buffer) {
