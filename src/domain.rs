@@ -19,6 +19,7 @@ pub mod sanitize;
 pub mod search;
 pub mod signin;
 pub mod time;
+pub mod undo;
 pub mod user;
 pub mod validity;
 

@@ -1,19 +1,25 @@
-//! The terminal UI: a shell with a title bar, panes (1 Lookup, 2 Methods, 3 Sign-in, 4 Troubleshoot), a footer of key hints
-//! and a status line. See `app` for state and input, `view` for drawing, `event_loop` for the
-//! serve loop, `input` for reading the terminal, `terminal` for restoring it on every exit path
-//! and `safe_backend` for the filter every drawn cell passes.
+//! The terminal UI: a shell with a title bar, the panes of [`app::PaneId::ALL`], a footer of key
+//! hints and a status line. See `app` for state and input, `view` for drawing, `event_loop` for
+//! the serve loop, `input` for reading the terminal, `terminal` for restoring it on every exit
+//! path and `safe_backend` for the filter every drawn cell passes.
 
 pub mod app;
+pub mod clipboard;
 pub mod event_loop;
+pub mod hits;
 pub mod input;
 pub mod keymap;
+pub mod messages;
 pub mod panes;
 pub mod profile;
 pub mod safe_backend;
+pub mod sort;
 pub mod terminal;
 pub mod theme;
 pub mod view;
+pub mod when;
 pub mod widgets;
+pub mod words;
 pub mod worker;
 
 use std::sync::Arc;
@@ -25,36 +31,47 @@ use crate::store::Directory;
 /// The longest keymap file read: a few hundred bindings need a few kilobytes.
 const MAX_KEYMAP_BYTES: u64 = 64 * 1024;
 
-/// Reads the user's keymap file, if any: `(text, problem)`.
-fn user_keymap() -> (Option<String>, Option<String>) {
+/// Reads the user's keymap file, if any: `(path, text, problem)`.
+fn user_keymap() -> (Option<std::path::PathBuf>, Option<String>, Option<String>) {
     use std::io::Read;
     let Some(path) = crate::config::config_dir().map(|d| d.join("keymap.toml")) else {
-        return (None, None);
+        return (None, None, None);
     };
     let file = match std::fs::File::open(&path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, None),
-        Err(e) => return (None, Some(format!("cannot read {}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, None, None),
+        Err(e) => {
+            let why = format!("cannot read {}: {e}", path.display());
+            return (Some(path), None, Some(why));
+        }
     };
     let mut text = String::new();
     match file.take(MAX_KEYMAP_BYTES + 1).read_to_string(&mut text) {
-        Ok(n) if n as u64 > MAX_KEYMAP_BYTES => (
-            None,
-            Some(format!(
+        Ok(n) if n as u64 > MAX_KEYMAP_BYTES => {
+            let why = format!(
                 "{} is longer than {} KiB",
                 path.display(),
                 MAX_KEYMAP_BYTES / 1024
-            )),
-        ),
-        Ok(_) => (Some(text), None),
-        Err(e) => (None, Some(format!("cannot read {}: {e}", path.display()))),
+            );
+            (Some(path), None, Some(why))
+        }
+        Ok(_) => (Some(path), Some(text), None),
+        Err(e) => {
+            let why = format!("cannot read {}: {e}", path.display());
+            (Some(path), None, Some(why))
+        }
     }
 }
 
 /// The keymap, theme and clock the UI starts with, and any problem loading them.
 pub fn startup(clock: Arc<VirtualClock>) -> app::Startup {
-    let (text, read_problem) = user_keymap();
+    let (path, text, read_problem) = user_keymap();
     let (keymap, parse_problem) = keymap::Keymap::with_user_file(text.as_deref());
+    // Each mistake is "line L, column C: …": name the file once, in front.
+    let parse_problem = parse_problem.map(|why| match &path {
+        Some(path) => format!("{}:\n{why}", path.display()),
+        None => why,
+    });
     app::Startup {
         keymap,
         keymap_problem: read_problem.or(parse_problem),

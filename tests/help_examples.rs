@@ -8,7 +8,7 @@ mod shell;
 
 use std::process::Command;
 
-use phonedesk::cli::examples::{self, EXAMPLES};
+use phonedesk::cli::examples::{self, EXAMPLES, TENANT_EXAMPLES};
 
 /// Every command path below the root (`user`, `user search`, ...), with its clap command.
 fn commands(command: &clap::Command, prefix: &str, out: &mut Vec<(String, clap::Command)>) {
@@ -36,11 +36,14 @@ fn every_command_has_an_example_and_every_example_a_command() {
             continue;
         }
         assert!(
-            EXAMPLES.iter().any(|(p, _)| p == path),
+            EXAMPLES
+                .iter()
+                .chain(TENANT_EXAMPLES)
+                .any(|(p, _)| p == path),
             "`phonedesk {path}` has no example in src/cli/examples.rs"
         );
     }
-    for (path, lines) in EXAMPLES {
+    for (path, lines) in EXAMPLES.iter().chain(TENANT_EXAMPLES) {
         assert!(all.iter().any(|(p, _)| p == path), "no command `{path}`");
         for line in *lines {
             assert!(
@@ -71,7 +74,7 @@ fn every_argument_is_documented() {
 
 #[test]
 fn every_help_ends_with_its_examples() {
-    for (path, lines) in EXAMPLES {
+    for (path, lines) in EXAMPLES.iter().chain(TENANT_EXAMPLES) {
         let mut args: Vec<&str> = path.split(' ').collect();
         args.push("--help");
         let out = Command::new(env!("CARGO_BIN_EXE_phonedesk"))
@@ -116,6 +119,20 @@ fn every_example_runs_as_written() {
                     String::from_utf8_lossy(&out.stdout),
                     String::from_utf8_lossy(&out.stderr)
                 );
+            }
+        }
+    }
+}
+
+/// The examples that need a real tenant are not run, but they parse as written.
+#[test]
+fn every_tenant_example_parses() {
+    for (path, lines) in TENANT_EXAMPLES {
+        for line in *lines {
+            let (commands, _) = shell::split(line).unwrap();
+            for command in commands {
+                let parsed = examples::command().try_get_matches_from(&command.words);
+                assert!(parsed.is_ok(), "`{path}` example `{line}`: {parsed:?}");
             }
         }
     }

@@ -8,10 +8,10 @@ mod tty;
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tty::hostile;
-use tty::session::{BIN, Options, Session, tmux};
+use tty::session::{BIN, Options, Session, WAIT, tmux};
 
 fn phonedesk(db: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
@@ -197,10 +197,11 @@ fn the_sms_sign_in_demo_plays_in_the_tui_to_success() {
         &s.db,
         &["log", "--user", "rosa.delgado@fabrikam.example", "--json"],
     );
+    // The demo played on a sandbox copy of its cast: the database's log is untouched.
     let text = String::from_utf8_lossy(&log.stdout);
     assert!(
-        text.contains("\"success\""),
-        "the sign-in log has no success: {text}"
+        !text.contains("\"success\""),
+        "the demo wrote to the open database's sign-in log: {text}"
     );
 }
 
@@ -226,7 +227,14 @@ fn the_wizard_walks_a_scenario_from_symptom_to_fix_in_the_tui() {
     s.keys(&["y"]);
     s.wait_for("done; re-check");
     s.keys(&["w"]);
-    s.wait_for("ticket note written to");
+    // The full path, not a name the operator has to find.
+    let written = s.wait_for("ticket note written to");
+    let dir = s.dir.path().canonicalize().unwrap().display().to_string();
+    let shown = written.replace('\n', "");
+    assert!(
+        shown.contains(&format!("{dir}/phonedesk-ticket-liam.obrien-")),
+        "{written}"
+    );
     s.keys(&["q"]);
     assert_eq!(s.wait_exit("main"), 0);
     let out = phonedesk(
@@ -240,6 +248,32 @@ fn the_wizard_walks_a_scenario_from_symptom_to_fix_in_the_tui() {
         ],
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("+61 491570157"));
+}
+
+#[test]
+fn y_puts_the_upn_on_the_terminals_clipboard_with_osc_52() {
+    let s = Session::start("osc52", &[]);
+    // tmux takes OSC 52 from the programs it runs only when told to.
+    tmux(&s.socket, &["set-option", "-g", "set-clipboard", "on"]);
+    s.wait_for("Results · 29 of 29");
+    s.text("rosa");
+    s.wait_for("1 of 29");
+    s.keys(&["Escape"]);
+    s.wait_for(" / search ");
+    s.keys(&["y"]);
+    s.wait_for("copied the UPN");
+    let start = Instant::now();
+    loop {
+        let buffer = tmux(&s.socket, &["show-buffer"]);
+        let text = String::from_utf8_lossy(&buffer.stdout).into_owned();
+        if text == "rosa.delgado@fabrikam.example" {
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "the clipboard holds {text:?}");
+        std::thread::yield_now();
+    }
+    s.keys(&["q"]);
+    assert_eq!(s.wait_exit("main"), 0);
 }
 
 /// Beginnings of escape sequences and characters that never end, as a broken or hostile
@@ -294,6 +328,28 @@ fn keys_and_resizes_after_an_unfinished_sequence_are_not_lost() {
         s.wait_for("29 of 29");
     }
     s.keys(&["C-c"]);
+    assert_eq!(s.wait_exit("main"), 0);
+}
+
+#[test]
+fn a_keymap_file_with_a_mistake_is_shown_with_its_line_and_column_and_ignored() {
+    let config = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(config.path().join("phonedesk")).unwrap();
+    std::fs::write(
+        config.path().join("phonedesk/keymap.toml"),
+        "help = [\"?\"]\nquit = [\"r\"]\n",
+    )
+    .unwrap();
+    let dir = config.path().display().to_string();
+    let s = Session::start("keymap", &[("XDG_CONFIG_HOME", &dir)]);
+    let screen = s.wait_for("keymap.toml was ignored");
+    assert!(screen.contains("line 2, column 9"), "{screen}");
+    s.keys(&["Escape"]);
+    s.wait_for("Results · 29 of 29");
+    // The defaults are in use: q (not r) quits once out of the search box.
+    s.keys(&["Escape"]);
+    s.wait_for(" / search ");
+    s.keys(&["q"]);
     assert_eq!(s.wait_exit("main"), 0);
 }
 
@@ -391,4 +447,47 @@ fn headless_commands_on_a_terminal_print_no_control_text() {
         assert!(text.len() > 20, "{args:?} printed nothing: {text:?}");
         hostile::assert_clean(&format!("phonedesk {args:?} on a terminal"), &text);
     }
+}
+
+/// Where `needle` starts on the screen, 1-based as mouse reports count (column, row).
+fn cell_of(screen: &str, needle: &str) -> (usize, usize) {
+    for (row, line) in screen.lines().enumerate() {
+        if let Some(at) = line.find(needle) {
+            return (line[..at].chars().count() + 1, row + 1);
+        }
+    }
+    panic!("{needle} is not on the screen:\n{screen}");
+}
+
+#[test]
+fn a_click_and_the_wheel_from_the_terminal_do_what_their_keys_do() {
+    let s = Session::start("mouse", &[]);
+    let screen = s.wait_for("Results · 29 of 29");
+    // Clicks and the wheel in SGR form; no report for every motion of the pointer.
+    assert_eq!(s.pane_var("main", "mouse_sgr_flag"), "1");
+    assert_eq!(s.pane_var("main", "mouse_standard_flag"), "1");
+    assert_eq!(s.pane_var("main", "mouse_all_flag"), "0");
+    assert_eq!(s.pane_var("main", "mouse_button_flag"), "0");
+    // The wheel over the list moves the selection (three rows a notch) and leaves the box.
+    let (x, y) = cell_of(&screen, "Ava Thompson");
+    s.bytes(format!("\x1b[<65;{x};{y}M").as_bytes());
+    s.wait_for("> Daniel Fischer");
+    // A click on a tab, press and release as a terminal sends them.
+    let (x, y) = cell_of(&screen, "2 Methods");
+    s.bytes(format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m").as_bytes());
+    s.wait_for("Phone methods · Daniel Fischer");
+    // The old encoding, from a terminal without SGR reports: the tab of pane 1.
+    let (x, y) = cell_of(&screen, "1 Lookup");
+    let x10 = [0x1b, b'[', b'M', 32, 32 + x as u8, 32 + y as u8];
+    s.bytes(&x10);
+    s.wait_for("Results · 29 of 29");
+    let back = s.screen();
+    assert!(!back.contains("Phone methods"), "{back}");
+    s.keys(&["C-c"]);
+    assert_eq!(s.wait_exit("main"), 0);
+    assert_eq!(
+        s.pane_var("main", "mouse_any_flag"),
+        "0",
+        "mouse reports left on"
+    );
 }

@@ -1,112 +1,41 @@
 //! Scripted key sequences through the app's real input path (crossterm events -> keymap ->
 //! commands -> store) into ratatui's `TestBackend`, checked with insta snapshots. Keys come from
 //! the keymap, so a keymap regression fails here.
+//!
+//! The files beside this one hold the operator-grade behaviour of issue 10, one item each.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
+#[path = "tui_flows/copy.rs"]
+mod copy;
+#[path = "tui_flows/editing.rs"]
+mod editing;
+#[path = "tui_flows/errors.rs"]
+mod errors;
+#[path = "tui_flows/escape.rs"]
+mod escape;
+#[path = "tui_flows/finding.rs"]
+mod finding;
+#[path = "tui_flows/harness.rs"]
+mod harness;
+#[path = "tui_flows/keymap_file.rs"]
+mod keymap_file;
+#[path = "tui_flows/mouse.rs"]
+mod mouse;
+#[path = "tui_flows/rest.rs"]
+mod rest;
+#[path = "tui_flows/reveal.rs"]
+mod reveal;
+#[path = "tui_flows/small.rs"]
+mod small;
+#[path = "tui_flows/undo.rs"]
+mod undo;
+#[path = "tui_flows/words.rs"]
+mod words;
 
-use phonedesk::domain::{Operator, Role, Timestamp};
-use phonedesk::sim::VirtualClock;
-use phonedesk::store::{self, Directory};
-use phonedesk::tui::app::{App, PaneId, Startup};
-use phonedesk::tui::keymap::{Command, Keymap};
-use phonedesk::tui::theme::Theme;
-use phonedesk::tui::view;
-use phonedesk::tui::worker::WorkerMsg;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use tokio::sync::mpsc::UnboundedReceiver;
-
-struct Harness {
-    app: App,
-    worker: UnboundedReceiver<WorkerMsg>,
-    terminal: Terminal<TestBackend>,
-    keymap: Keymap,
-}
-
-impl Harness {
-    fn new(width: u16, height: u16) -> Self {
-        // A standing clock: snapshots never depend on when the tests run.
-        let clock = Arc::new(VirtualClock::at(Timestamp::from_secs(1_795_857_061)));
-        let store = store::open_memory(clock.clone()).unwrap();
-        let operator = Operator::new("helpdesk", Role::AuthAdmin);
-        phonedesk::demo::seed_if_empty(&store, &operator).unwrap();
-        let store: Arc<dyn Directory> = Arc::new(store);
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let keymap = Keymap::defaults();
-        let startup = Startup {
-            keymap: keymap.clone(),
-            keymap_problem: None,
-            theme: Theme { color: false },
-            clock,
-            sim_seed: Some(7),
-            region: None,
-        };
-        let app = App::new(store, operator, startup, tx).unwrap();
-        let mut harness = Self {
-            app,
-            worker: rx,
-            terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
-            keymap,
-        };
-        harness.settle();
-        harness
-    }
-
-    /// Applies background results until the newest search is answered.
-    fn settle(&mut self) {
-        while !self.app.search_settled() {
-            let msg = self
-                .worker
-                .blocking_recv()
-                .expect("the search worker stopped");
-            self.app.on_worker(msg);
-        }
-    }
-
-    fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
-        self.app
-            .handle_event(&Event::Key(KeyEvent::new(code, modifiers)));
-        self.settle();
-    }
-
-    /// Presses the first key the keymap binds to `command`.
-    fn press(&mut self, command: Command) {
-        let key = *self
-            .keymap
-            .keys(command)
-            .first()
-            .expect("command without a key");
-        self.key(key.code, key.modifiers);
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c), KeyModifiers::NONE);
-        }
-    }
-
-    fn screen(&mut self) -> String {
-        self.terminal.draw(|f| view::render(&self.app, f)).unwrap();
-        let buffer = self.terminal.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            for x in 0..buffer.area.width {
-                out.push_str(buffer[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out
-    }
-
-    fn resize(&mut self, width: u16, height: u16) {
-        self.terminal.backend_mut().resize(width, height);
-        self.app.handle_event(&Event::Resize(width, height));
-    }
-}
-
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+use harness::{Harness, SIZES};
+use phonedesk::tui::app::PaneId;
+use phonedesk::tui::keymap::Command;
+use ratatui::crossterm::event::{Event, KeyCode, KeyModifiers};
 
 #[path = "tui_flows/signin_page.rs"]
 mod signin_page;
@@ -163,7 +92,7 @@ fn add_a_mobile_with_a_bad_then_a_good_number() {
         insta::assert_snapshot!(format!("add_good_{w}x{h}"), good);
         t.press(Command::Submit);
         let saved = t.screen();
-        assert!(saved.contains("saved: added mobile"), "{saved}");
+        assert!(saved.contains("saved: added the mobile number"), "{saved}");
         let user = t.app.store.user("nora.lindqvist@fabrikam.example").unwrap();
         assert_eq!(
             user.phone_methods[0].phone_number.to_string(),
@@ -205,7 +134,10 @@ fn help_overlay_lists_the_keymap() {
         t.press(Command::PageDown);
         t.press(Command::PageDown);
         let scrolled = t.screen();
-        assert!(scrolled.contains("reveal numbers (audited)"), "{scrolled}");
+        assert!(
+            scrolled.contains("reveal the authentication numbers"),
+            "{scrolled}"
+        );
         t.press(Command::Back);
         assert!(t.app.modal.is_none());
     }
@@ -366,9 +298,10 @@ fn a_slot_rule_is_explained_before_any_number_is_typed() {
     );
     let screen = t.screen();
     assert!(
-        screen.contains("cannot add alternateMobile for nora.lindqvist@fabrikam.example: add a mobile phone first"),
+        screen.contains("Cannot add the alternate mobile number for Nora Lindqvist"),
         "{screen}"
     );
+    assert!(screen.contains("add a mobile phone first"), "{screen}");
 }
 
 #[test]
@@ -427,7 +360,7 @@ fn a_call_is_answered_and_approved_with_the_pound_key() {
 }
 
 #[test]
-fn the_fraud_demo_plays_step_by_step_and_blocks_the_user() {
+fn the_fraud_demo_plays_step_by_step_on_a_copy_of_its_cast() {
     let mut t = Harness::new(120, 40);
     t.press(Command::Cancel);
     t.press(Command::PaneSignIn);
@@ -458,11 +391,31 @@ fn the_fraud_demo_plays_step_by_step_and_blocks_the_user() {
     t.press(Command::NextStep);
     let screen = t.screen();
     assert!(screen.contains("demo over"), "{screen}");
+    // The demo played on a sandbox copy of its cast: Noah is blocked there, not here.
     let noah = t.app.store.user("noah.patel@fabrikam.example").unwrap();
+    assert!(noah.block.is_none(), "the demo changed the open tenant");
+    assert!(screen.contains("blocked"), "{screen}");
+}
+
+#[test]
+fn reset_world_asks_first_then_clears_the_simulated_world() {
+    let mut t = Harness::new(120, 40);
+    t.press(Command::Cancel);
+    t.press(Command::PaneSignIn);
+    let audit = t.audit_len();
+    t.press(Command::ResetWorld);
     assert!(
-        noah.block.is_some(),
-        "the fraud report did not block the user"
+        t.screen().contains("Reset the simulated world?"),
+        "{}",
+        t.screen()
     );
+    t.press(Command::Deny);
+    assert_eq!(t.audit_len(), audit, "no is no");
+    t.press(Command::ResetWorld);
+    t.press(Command::Confirm);
+    let screen = t.screen();
+    assert!(screen.contains("fresh again"), "{screen}");
+    assert_eq!(t.audit_len(), audit + 1, "the reset is audited");
 }
 
 #[test]

@@ -15,7 +15,7 @@ use super::output::{self, safe};
 use super::{Failure, Outcome, TroubleshootArgs};
 use crate::domain::{Operator, PhoneType};
 use crate::sim::flow::{Channel, FlowRequest};
-use crate::store::Directory;
+use crate::store::Record;
 use crate::wizard::{
     AnswerSource, CheckupItem, Current, Status, Tree, Visit, VisitKind, Wizard, WizardError,
     actions, checkup, suggest_symptom,
@@ -95,7 +95,7 @@ fn parse_answers(
 
 /// The symptom named, or the one the findings point to; without either, the list.
 fn choose_symptom(
-    store: &dyn Directory,
+    store: &dyn Record,
     args: &TroubleshootArgs,
     tree: &Tree,
 ) -> Result<String, Failure> {
@@ -115,7 +115,7 @@ fn choose_symptom(
     ))
 }
 
-pub fn run(store: &dyn Directory, operator: &Operator, args: &TroubleshootArgs) -> Outcome {
+pub fn run(store: &dyn Record, operator: &Operator, args: &TroubleshootArgs) -> Outcome {
     let tree = Tree::embedded().map_err(Failure::refused)?;
     let answers = parse_answers(&tree, args)?;
     // An unknown user is refused (with near matches) before any symptom is guessed.
@@ -219,7 +219,7 @@ fn finish(wizard: &Wizard, args: &TroubleshootArgs, applied: &[String]) -> Outco
 }
 
 /// `troubleshoot UPN` alone: every automatic check, the problems first (exit 0 either way).
-fn checkup(store: &dyn Directory, operator: &Operator, args: &TroubleshootArgs) -> Outcome {
+fn checkup(store: &dyn Record, operator: &Operator, args: &TroubleshootArgs) -> Outcome {
     let checkup = checkup::run(store, operator, &args.upn, args.reveal)?;
     if args.json {
         return output::json(&checkup.report());

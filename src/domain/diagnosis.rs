@@ -108,7 +108,10 @@ pub fn diagnose(number: &PhoneNumber, slot: Option<PhoneType>, home: Option<Regi
     {
         errors.push(Finding::new(
             FindingKind::Slot,
-            format!("extensions are only meaningful for office phones, not for the {slot} slot"),
+            format!(
+                "extensions are only meaningful for office phones, not for the {} slot",
+                slot.label().to_lowercase()
+            ),
         ));
     }
     if valid {

@@ -47,6 +47,15 @@ impl PhoneType {
         }
     }
 
+    /// The slot's phone with its article, for sentences: "an office phone".
+    pub fn a_phone(self) -> &'static str {
+        match self {
+            Self::Mobile => "a mobile phone",
+            Self::AlternateMobile => "an alternate mobile phone",
+            Self::Office => "an office phone",
+        }
+    }
+
     /// Only the mobile slot receives text messages; the other two are voice only.
     pub fn receives_sms(self) -> bool {
         self == Self::Mobile

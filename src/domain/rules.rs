@@ -123,6 +123,10 @@ pub enum RuleError {
     DefaultNeedsSlot {
         method: DefaultMethod,
     },
+    /// The default MFA method is already the one asked for: nothing would change.
+    DefaultAlready {
+        method: Option<DefaultMethod>,
+    },
     OfficeNotAllowed,
     ExtensionNotAllowed {
         slot: PhoneType,
@@ -174,9 +178,12 @@ impl fmt::Display for RuleError {
             ),
             Self::SlotTaken { slot } => write!(
                 f,
-                "a {slot} phone is already registered; update it instead (one number per slot)"
+                "{} is already registered; change it instead (one number per slot)",
+                slot.a_phone()
             ),
-            Self::SlotEmpty { slot } => write!(f, "no {slot} phone is registered"),
+            Self::SlotEmpty { slot } => {
+                write!(f, "no {} phone is registered", slot.label().to_lowercase())
+            }
             Self::AlternateNeedsMobile => write!(f, "add a mobile phone first"),
             Self::MobileHasAlternate => write!(
                 f,
@@ -184,20 +191,30 @@ impl fmt::Display for RuleError {
             ),
             Self::DefaultInUse { slot, method } => write!(
                 f,
-                "the {slot} phone is the default MFA method ({method}); set another default first"
+                "the {} phone is the default MFA method ({}); set another default first",
+                slot.label().to_lowercase(),
+                method.label()
             ),
             Self::DefaultNeedsSlot { method } => write!(
                 f,
-                "{method} needs a {} phone, and none is registered",
-                method.slot()
+                "{} needs {}, and none is registered",
+                method.label(),
+                method.slot().a_phone()
             ),
+            Self::DefaultAlready { method: Some(m) } => {
+                write!(f, "{} is already the default MFA method", m.label())
+            }
+            Self::DefaultAlready { method: None } => {
+                write!(f, "the user already has no default MFA method")
+            }
             Self::OfficeNotAllowed => write!(
                 f,
                 "the tenant's voice policy does not allow office phones (isOfficePhoneAllowed is off)"
             ),
             Self::ExtensionNotAllowed { slot } => write!(
                 f,
-                "extensions are only meaningful for office phones, not for the {slot} slot"
+                "extensions are only meaningful for office phones, not for the {} slot",
+                slot.label().to_lowercase()
             ),
             Self::Shape(e) => write!(f, "{e}"),
             Self::SameNumber => write!(f, "that is already the registered number"),
@@ -322,6 +339,10 @@ pub fn apply_edit(user: &User, edit: &Edit, ctx: &EditContext<'_>) -> Result<App
         }
         Edit::SetSmsSignIn { enabled } => set_sms_sign_in(&mut next, *enabled, ctx)?,
         Edit::SetDefault { method } => {
+            if user.default_mfa_method == *method {
+                // A change that changes nothing is not made (nor audited).
+                return Err(RuleError::DefaultAlready { method: *method });
+            }
             if let Some(m) = method
                 && user.method(m.slot()).is_none()
             {

@@ -1,35 +1,51 @@
 //! The application state and the one place where input becomes change.
 //!
-//! A key press is resolved to a [`Command`] through the keymap (or to text, in a field), then
-//! `App` calls the store or the domain and marks the screen dirty. Drawing is a pure function of
-//! this state (see [`super::view`]); nothing here draws, and no business rule lives here: edits go
-//! through `Directory::edit`, numbers through the domain's checks.
+//! A key press is resolved to a [`Command`] through the keymap in the [`Layer`] that has the keys
+//! (or to text, in a field), then `App` calls the store or the domain and marks the screen dirty.
+//! Drawing is a pure function of this state (see [`super::view`]); nothing here draws, and no
+//! business rule lives here: edits go through `Directory::edit`, numbers through the domain's
+//! checks. What the app says goes through [`report`]: notices to the status line, errors into a
+//! popup that waits, and both into the message log.
 
+mod changes;
+mod copy;
+mod input;
+mod lookup_actions;
 mod modals;
+mod mouse;
+mod report;
 mod signin_actions;
 mod troubleshoot_actions;
+mod undo;
 mod user_actions;
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::Event;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::keymap::{Command, Context, Keymap};
-use super::panes::lookup::{Focus, IndexStatus, LookupPane, PAGE};
+pub use self::report::{Problem, Severity};
+pub use self::undo::UndoStep;
+use super::hits::HitMap;
+use super::keymap::{Command, Keymap, Layer};
+use super::messages::MessageLog;
+use super::panes::lookup::{Focus, IndexStatus, LookupPane};
 use super::panes::methods::MethodsPane;
 use super::panes::signin::SigninPane;
 use super::panes::troubleshoot::TroubleshootPane;
 pub use super::profile::Profile;
 use super::theme::Theme;
+use super::widgets::alert::Alert;
 use super::widgets::dialog::{Confirm, Picker, ReasonPrompt};
-use super::widgets::phone_field::{FieldMode, PhoneField};
-use super::widgets::text_input::TextInput;
-use super::widgets::toast::{Toast, ToastKind};
+use super::widgets::help::HelpView;
+use super::widgets::message_log::MessagesView;
+use super::widgets::phone_field::PhoneField;
+use super::widgets::toast::Toast;
 use super::worker::{Worker, WorkerMsg};
 use crate::domain::search::{Filter, Hits};
-use crate::domain::{DefaultMethod, Operator, PhoneType, Policy, Tenant};
+use crate::domain::{DefaultMethod, Operator, Policy, Tenant};
 use crate::sim::VirtualClock;
 use crate::store::{Directory, StoreError};
 
@@ -67,7 +83,8 @@ impl PaneId {
 /// What covers the panes and takes the keys.
 #[derive(Debug)]
 pub enum Modal {
-    Help { scroll: u16 },
+    Help(HelpView),
+    Messages(MessagesView),
     Confirm(Confirm),
     Phone(Box<PhoneField>),
     Reason(ReasonPrompt),
@@ -108,6 +125,12 @@ pub struct App {
     pub lookup: LookupPane,
     pub methods: MethodsPane,
     pub signin: SigninPane,
+    /// The scratch copy of the playing demo's cast: demos never change the open tenant.
+    demo_world: Option<crate::sim::sandbox::Sandbox>,
+    /// Whether the operator was told that manual simulations change the simulated tenant.
+    told_sim_changes_tenant: bool,
+    /// The change the worker is making (its id), see [`changes`].
+    in_flight: Option<(u64, changes::InFlight)>,
     pub troubleshoot: TroubleshootPane,
     /// The app's clock: real time plus what the Sign-in pane fast-forwarded; the store's too.
     pub clock: Arc<VirtualClock>,
@@ -120,6 +143,16 @@ pub struct App {
     catching_up: usize,
     pub modal: Option<Modal>,
     pub toast: Option<Toast>,
+    /// Errors waiting to be read, oldest first; the first one is shown over everything.
+    pub alerts: VecDeque<Alert>,
+    /// Everything said this session.
+    pub messages: MessageLog,
+    /// How to undo the last change made in this session, when it can be undone.
+    pub undo: Option<UndoStep>,
+    /// Where the last frame drew what the mouse can reach.
+    pub hits: HitMap,
+    /// Text waiting to be put on the clipboard by the serve loop (OSC 52).
+    clipboard: Option<String>,
     dirty: bool,
     quit: bool,
     fatal: Option<String>,
@@ -137,14 +170,7 @@ impl App {
         let policy = store.policy()?;
         let location = store.location();
         let worker = Worker::start(Arc::clone(&store), worker);
-        let toast = startup.keymap_problem.map(|why| {
-            Toast::new(
-                ToastKind::Error,
-                format!("keymap.toml ignored: {why}"),
-                Instant::now(),
-            )
-        });
-        Ok(Self {
+        let mut app = Self {
             store,
             operator,
             tenant,
@@ -158,6 +184,9 @@ impl App {
             lookup: LookupPane::new(),
             methods: MethodsPane::default(),
             signin: SigninPane::new(),
+            demo_world: None,
+            told_sim_changes_tenant: false,
+            in_flight: None,
             troubleshoot: TroubleshootPane::default(),
             clock: startup.clock,
             sim_seed: startup.sim_seed,
@@ -166,11 +195,23 @@ impl App {
             profile_answered: 0,
             catching_up: 0,
             modal: None,
-            toast,
+            toast: None,
+            alerts: VecDeque::new(),
+            messages: MessageLog::default(),
+            undo: None,
+            hits: HitMap::default(),
+            clipboard: None,
             dirty: true,
             quit: false,
             fatal: None,
-        })
+        };
+        if let Some(why) = startup.keymap_problem {
+            app.alert(
+                "Your keymap.toml was ignored",
+                format!("{why}\nThe default keys are in use; fix the file and restart phonedesk."),
+            );
+        }
+        Ok(app)
     }
 
     /// True once after something changed: the loop draws only then.
@@ -185,6 +226,11 @@ impl App {
     /// A storage failure that ends the session (sled cannot be trusted after an I/O error).
     pub fn fatal(&self) -> Option<&str> {
         self.fatal.as_deref()
+    }
+
+    /// Text the serve loop should put on the clipboard (OSC 52), once.
+    pub fn take_clipboard(&mut self) -> Option<String> {
+        self.clipboard.take()
     }
 
     /// When the loop must wake up even without input: a toast to expire, a simulator timer, a
@@ -204,11 +250,6 @@ impl App {
             self.dirty = true;
         }
         self.signin_tick();
-    }
-
-    fn toast(&mut self, kind: ToastKind, text: impl Into<String>) {
-        self.toast = Some(Toast::new(kind, text, Instant::now()));
-        self.dirty = true;
     }
 
     // ----- background results -----
@@ -232,13 +273,14 @@ impl App {
                 }
                 self.profile_answered = generation;
                 match loaded {
-                    Ok(profile) => self.profile = Some(*profile),
+                    Ok(profile) => self.set_profile(Some(*profile)),
                     Err(why) => {
-                        self.profile = None;
-                        self.toast(ToastKind::Error, why);
+                        self.set_profile(None);
+                        self.alert("Cannot show this user", why);
                     }
                 }
             }
+            WorkerMsg::Changed { id, outcome } => self.on_changed(id, outcome),
             WorkerMsg::Results { generation, hits } => {
                 if generation != self.lookup.pending {
                     return;
@@ -252,27 +294,17 @@ impl App {
         self.dirty = true;
     }
 
-    /// Sends the search box's query to the worker; the answer arrives as `WorkerMsg::Results`.
-    fn run_query(&mut self) {
-        if !matches!(self.lookup.status, IndexStatus::Ready { .. }) {
-            return;
+    /// Shows `profile`. A different user starts on their first slot: a selection made for
+    /// one user never points at another user's number.
+    fn set_profile(&mut self, profile: Option<Profile>) {
+        let same = match (&self.profile, &profile) {
+            (Some(old), Some(new)) => old.is(new.user.upn().as_str()),
+            _ => false,
+        };
+        if !same {
+            self.methods.selected = 0;
         }
-        self.lookup.pending = self.worker.submit(self.query());
-        self.lookup.selected = 0;
-    }
-
-    /// Runs the query again after the index changed, keeping the selection where it was.
-    fn rerun_query(&mut self) {
-        if matches!(self.lookup.status, IndexStatus::Ready { .. }) {
-            self.lookup.pending = self.worker.submit(self.query());
-        }
-    }
-
-    /// The search box's query, with the operator's region for numbers read in national form.
-    fn query(&self) -> crate::domain::search::Query {
-        let mut query = self.lookup.query();
-        query.region = self.region;
-        query
+        self.profile = profile;
     }
 
     /// Tells the worker that users changed (an edit, a simulation, a fix): it catches the index
@@ -282,25 +314,16 @@ impl App {
         self.worker.catch_up();
     }
 
-    fn selected_upn(&self) -> Option<String> {
-        let hits = self.lookup.hits.as_ref()?;
-        let row = hits.rows.get(self.lookup.selected)?;
-        self.worker.index().get().map(|index| index.upn(row.entry))
-    }
-
     /// Asks the worker for the profile of the selected row when the selection changed; the key
     /// that moved the selection does no I/O.
     fn load_selected(&mut self) {
         let Some(upn) = self.selected_upn() else {
-            self.profile = None;
+            self.set_profile(None);
             self.profile_pending = self.worker.supersede_profile();
             self.profile_answered = self.profile_pending;
             return;
         };
-        let shown = self
-            .profile
-            .as_ref()
-            .is_some_and(|p| p.user.upn().as_str().eq_ignore_ascii_case(&upn));
+        let shown = self.profile.as_ref().is_some_and(|p| p.is(&upn));
         if shown && self.profile_answered == self.profile_pending {
             return;
         }
@@ -309,68 +332,32 @@ impl App {
 
     /// Loads a profile on this thread: after an edit or a reveal, when the screen must show the
     /// result before the next frame. Selection changes load on the worker instead.
-    fn load_profile(&mut self, upn: &str, revealed: bool) -> Option<Profile> {
+    fn load_profile(&mut self, upn: &str, revealed: bool) {
         // A load here supersedes one still on its way from the worker.
         self.profile_pending = self.worker.supersede_profile();
         self.profile_answered = self.profile_pending;
         match Profile::load(self.store.as_ref(), upn, revealed) {
-            Ok(profile) => Some(profile),
+            Ok(profile) => self.set_profile(Some(profile)),
             Err(e) => {
-                self.toast(ToastKind::Error, e.to_string());
-                None
+                self.set_profile(None);
+                self.report(&format!("Cannot show {upn}"), &e);
             }
         }
     }
 
-    // ----- input -----
-
-    pub fn handle_event(&mut self, event: &Event) {
-        match event {
-            Event::Key(key) if key.kind == KeyEventKind::Press => self.on_key(key),
-            Event::Paste(text) => self.on_paste(text),
-            Event::Resize(..) => self.dirty = true,
-            _ => {}
-        }
-    }
-
-    fn on_paste(&mut self, text: &str) {
-        let changed = match (&mut self.modal, self.pane, self.lookup.focus) {
-            (Some(Modal::Phone(field)), ..) => {
-                let changed = field.input.insert_str(text);
-                if changed {
-                    field.changed();
-                }
-                changed
-            }
-            (Some(Modal::Reason(prompt)), ..) => prompt.input.insert_str(text),
-            (None, PaneId::SignIn, _) => self.signin_paste(text),
-            (None, PaneId::Lookup, Focus::Search) => {
-                let changed = self.lookup.input.insert_str(text);
-                if changed {
-                    self.run_query();
-                }
-                changed
-            }
-            _ => false,
-        };
-        self.dirty |= changed;
-    }
-
-    /// The text field that has focus, if any.
-    fn focused_input(&mut self) -> Option<&mut TextInput> {
-        match &mut self.modal {
-            Some(Modal::Phone(field)) => Some(&mut field.input),
-            Some(Modal::Reason(prompt)) => Some(&mut prompt.input),
-            Some(_) => None,
-            None if self.pane == PaneId::Lookup && self.lookup.focus == Focus::Search => {
-                Some(&mut self.lookup.input)
-            }
-            None => None,
+    /// Reloads the shown profile after a change, keeping it revealed if it was.
+    fn reload_profile(&mut self) {
+        if let Some(upn) = self.profile_upn() {
+            let revealed = self.profile.as_ref().is_some_and(|p| p.revealed);
+            self.load_profile(&upn, revealed);
         }
     }
 
     /// True when the index is loaded and the newest query has its answer (tests wait for this).
     pub fn search_settled(&self) -> bool {
+        if self.in_flight.is_some() {
+            return false;
+        }
         match self.lookup.status {
             IndexStatus::Loading => false,
             IndexStatus::Failed(_) => true,
@@ -395,106 +382,48 @@ impl App {
         }
     }
 
+    // ----- input -----
+
+    pub fn handle_event(&mut self, event: &Event) {
+        match event {
+            Event::Key(key) if key.kind == ratatui::crossterm::event::KeyEventKind::Press => {
+                self.on_key(key);
+            }
+            Event::Paste(text) => self.on_paste(text),
+            Event::Mouse(mouse) => self.on_mouse(mouse),
+            Event::Resize(..) => self.dirty = true,
+            _ => {}
+        }
+    }
+
+    /// Who takes the next key.
+    pub fn layer(&self) -> Layer {
+        if !self.alerts.is_empty() {
+            return Layer::Alert;
+        }
+        match &self.modal {
+            Some(Modal::Help(help)) if help.filtering => Layer::HelpFilter,
+            Some(Modal::Help(_)) => Layer::Help,
+            Some(Modal::Messages(_)) => Layer::Messages,
+            Some(Modal::Confirm(_)) => Layer::Confirm,
+            Some(Modal::Phone(_)) => Layer::PhoneField,
+            Some(Modal::Reason(_)) => Layer::Reason,
+            Some(_) => Layer::Picker,
+            None => match self.pane {
+                PaneId::Lookup if self.lookup.focus == Focus::Search => Layer::SearchBox,
+                PaneId::Lookup => Layer::Results,
+                PaneId::Methods => Layer::Methods,
+                PaneId::SignIn if self.signin.takes_text() => Layer::SignInField,
+                PaneId::SignIn => Layer::SignIn,
+                PaneId::Troubleshoot => Layer::Troubleshoot,
+            },
+        }
+    }
+
     /// True while a text field has the keys (letters are text, not commands).
     pub fn is_typing(&self) -> bool {
-        match &self.modal {
-            Some(Modal::Phone(_) | Modal::Reason(_)) => true,
-            Some(_) => false,
-            None => match self.pane {
-                PaneId::Lookup => self.lookup.focus == Focus::Search,
-                PaneId::SignIn => self.signin.takes_text(),
-                PaneId::Methods | PaneId::Troubleshoot => false,
-            },
-        }
-    }
-
-    /// The contexts that decide what a key means, most specific first.
-    fn contexts(&self, printable: bool) -> Vec<Context> {
-        let typing = |extra: &[Context]| {
-            let mut c = extra.to_vec();
-            c.push(Context::Typing);
-            if !printable {
-                c.push(Context::List);
-                c.push(Context::Global);
-            }
-            c
-        };
-        match &self.modal {
-            Some(Modal::Phone(_)) => typing(&[Context::PhoneField]),
-            Some(Modal::Reason(_)) => typing(&[]),
-            Some(Modal::Confirm(_)) => vec![Context::Confirm, Context::Global],
-            Some(_) => vec![Context::List, Context::Global],
-            None => match (self.pane, self.lookup.focus) {
-                (PaneId::Lookup, Focus::Search) => typing(&[]),
-                (PaneId::Lookup, Focus::Results) => {
-                    vec![
-                        Context::List,
-                        Context::User,
-                        Context::Lookup,
-                        Context::Global,
-                    ]
-                }
-                (PaneId::Methods, _) => {
-                    vec![
-                        Context::List,
-                        Context::User,
-                        Context::Methods,
-                        Context::Global,
-                    ]
-                }
-                (PaneId::SignIn, _) => vec![Context::SignIn, Context::List, Context::Global],
-                (PaneId::Troubleshoot, _) => {
-                    vec![Context::Troubleshoot, Context::List, Context::Global]
-                }
-            },
-        }
-    }
-
-    fn on_key(&mut self, key: &KeyEvent) {
-        let printable = matches!(key.code, KeyCode::Char(_))
-            && !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        if self.keymap.lookup(key, &[Context::Global]) == Some(Command::ForceQuit) {
-            self.quit = true;
-            return;
-        }
-        // The sign-in page and the phone's keypad take digits before any command does.
-        if self.modal.is_none() && self.pane == PaneId::SignIn && self.signin_key(key) {
-            self.dirty = true;
-            return;
-        }
-        let contexts = self.contexts(printable);
-        if let Some(command) = self.keymap.lookup(key, &contexts) {
-            self.dirty = true;
-            self.command(command);
-            return;
-        }
-        if self.edit_text(key) {
-            self.dirty = true;
-        }
-        // Anything else (unbound keys, function keys, Alt combinations) is ignored.
-    }
-
-    /// Applies an editing key to the focused field. Returns whether anything changed.
-    fn edit_text(&mut self, key: &KeyEvent) -> bool {
-        let Some(input) = self.focused_input() else {
-            return false;
-        };
-        let before = input.value().to_owned();
-        let used = input.apply_key(key, |_| true);
-        if input.value() != before {
-            self.text_changed();
-        }
-        used
-    }
-
-    fn text_changed(&mut self) {
-        match &mut self.modal {
-            Some(Modal::Phone(field)) => field.changed(),
-            Some(_) => {}
-            None => self.run_query(),
-        }
+        let layer = self.layer();
+        layer.takes_all_text() || layer == Layer::SignInField
     }
 
     // ----- commands -----
@@ -506,17 +435,17 @@ impl App {
         }
         match command {
             Command::ForceQuit | Command::Quit => self.quit = true,
-            Command::Help => self.modal = Some(Modal::Help { scroll: 0 }),
+            Command::Help => self.open_help(),
+            Command::Messages => self.open_messages(),
             Command::NextPane => self.switch_pane(1),
             Command::PrevPane => self.switch_pane(-1),
             Command::PaneLookup => self.pane = PaneId::Lookup,
             Command::PaneMethods => self.open_methods(),
             Command::PaneSignIn => self.pane = PaneId::SignIn,
             Command::PaneTroubleshoot => self.open_troubleshoot(),
-            Command::FocusSearch => {
-                self.pane = PaneId::Lookup;
-                self.lookup.focus = Focus::Search;
-            }
+            Command::FocusSearch => self.new_search(),
+            Command::Copy => self.copy(),
+            Command::Undo => self.ask_undo(),
             _ => match self.pane {
                 PaneId::Lookup => self.lookup_command(command),
                 PaneId::Methods => self.methods_command(command),
@@ -529,11 +458,22 @@ impl App {
     fn switch_pane(&mut self, step: isize) {
         let count = PaneId::ALL.len();
         let next = (self.pane.position() + count).saturating_add_signed(step) % count;
-        match PaneId::ALL[next] {
+        self.go_to(PaneId::ALL[next]);
+    }
+
+    /// Shows `pane`, doing what arriving there needs.
+    pub(super) fn go_to(&mut self, pane: PaneId) {
+        match pane {
             PaneId::Methods => self.open_methods(),
             PaneId::Troubleshoot => self.open_troubleshoot(),
             other => self.pane = other,
         }
+    }
+
+    /// Back to the Lookup pane's list: Esc never lands in a text field.
+    pub(super) fn back_to_lookup(&mut self) {
+        self.pane = PaneId::Lookup;
+        self.lookup.focus = Focus::Results;
     }
 
     fn open_troubleshoot(&mut self) {
@@ -548,58 +488,19 @@ impl App {
         }
     }
 
-    fn lookup_command(&mut self, command: Command) {
-        match command {
-            Command::Down if self.lookup.focus == Focus::Search => {
-                self.lookup.focus = Focus::Results;
-                self.move_selection(0);
-            }
-            Command::Down => self.move_selection(1),
-            Command::Up => self.move_selection(-1),
-            Command::PageDown => self.move_selection(PAGE.cast_signed()),
-            Command::PageUp => self.move_selection(-PAGE.cast_signed()),
-            Command::Top => self.move_selection(isize::MIN / 2),
-            Command::Bottom => self.move_selection(isize::MAX / 2),
-            Command::Submit | Command::Open if self.selected_upn().is_some() => self.open_methods(),
-            Command::Cancel | Command::Back => {
-                if self.lookup.focus == Focus::Search && self.lookup.row_count() > 0 {
-                    self.lookup.focus = Focus::Results;
-                } else if self.lookup.focus == Focus::Results {
-                    self.lookup.focus = Focus::Search;
-                }
-            }
-            Command::Reveal => self.reveal(),
-            Command::Block => self.ask_block(),
-            Command::Filters => {
-                self.modal = Some(Modal::Filters(Picker {
-                    title: "Filters (toggle)".into(),
-                    options: Filter::ALL
-                        .iter()
-                        .map(|f| (f.label().to_owned(), *f))
-                        .collect(),
-                    selected: 0,
-                }));
-            }
-            _ => {}
-        }
-    }
-
-    fn move_selection(&mut self, delta: isize) {
-        self.lookup.move_by(delta);
-        self.load_selected();
-    }
-
     fn methods_command(&mut self, command: Command) {
         match command {
             Command::Down => self.methods.move_by(1),
             Command::Up => self.methods.move_by(-1),
             Command::Top => self.methods.selected = 0,
-            Command::Bottom => self.methods.selected = PhoneType::ALL.len() - 1,
-            Command::Back => self.pane = PaneId::Lookup,
+            Command::Bottom => self.methods.move_by(isize::MAX / 2),
+            Command::Back => self.back_to_lookup(),
             Command::Reveal => self.reveal(),
             Command::Block => self.ask_block(),
-            Command::Add => self.ask_number(FieldMode::Add),
-            Command::Edit | Command::Open => self.ask_number(FieldMode::Update),
+            Command::Add => self.ask_number(super::widgets::phone_field::FieldMode::Add),
+            Command::Edit | Command::Open => {
+                self.ask_number(super::widgets::phone_field::FieldMode::Update);
+            }
             Command::Delete => self.ask_delete(),
             Command::SmsSignIn => self.toggle_sms_sign_in(),
             Command::DefaultMethod => self.ask_default(),

@@ -33,7 +33,14 @@ pub enum Exit {
 /// The exit status for a terminal that went away without a SIGHUP (its input ended).
 const HUNG_UP: u8 = 129;
 
-fn draw(guard: &mut TerminalGuard, app: &App) -> std::io::Result<()> {
+fn draw(guard: &mut TerminalGuard, app: &mut App) -> std::io::Result<()> {
+    if let Some(text) = app.take_clipboard() {
+        use std::io::Write;
+        // An escape sequence phonedesk writes itself: straight through the safe backend.
+        let out = guard.terminal.backend_mut();
+        out.write_all(super::clipboard::osc52(&text).as_bytes())?;
+        out.flush()?;
+    }
     execute!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
     let drawn = guard
         .terminal
@@ -58,7 +65,7 @@ pub async fn serve(
     let mut input = Input::start()?;
     let exit = loop {
         if app.take_dirty() {
-            draw(&mut guard, &app)?;
+            draw(&mut guard, &mut app)?;
         }
         if let Some(why) = app.fatal() {
             break Exit::Fatal(why.to_owned());

@@ -1,4 +1,4 @@
-//! Terminal input for the serve loop: keys, pastes and resizes, never held back by a sequence
+//! Terminal input for the serve loop: keys, pastes, mouse reports and resizes, never held back by a sequence
 //! that does not end.
 //!
 //! phonedesk reads the terminal itself instead of through crossterm's `EventStream`, whose
@@ -16,6 +16,7 @@
 
 pub mod decoder;
 pub mod keys;
+pub mod mouse;
 mod reader;
 
 use std::io;

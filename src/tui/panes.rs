@@ -1,6 +1,7 @@
-//! The panes of the shell, one file each.
+//! The panes of the shell, one file each (the result list has its own).
 
 pub mod lookup;
 pub mod methods;
+pub mod results;
 pub mod signin;
 pub mod troubleshoot;

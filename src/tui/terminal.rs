@@ -1,6 +1,7 @@
-//! The terminal guard: raw mode, the alternate screen, bracketed paste and the hidden cursor are
-//! set up once and restored exactly once, whether phonedesk quits, panics or is signalled. The
-//! UI draws through [`SafeBackend`], so no unsafe character in a cell reaches the terminal.
+//! The terminal guard: raw mode, the alternate screen, bracketed paste, mouse reports and the
+//! hidden cursor are set up once and restored exactly once, whether phonedesk quits, panics or is
+//! signalled. The UI draws through [`SafeBackend`], so no unsafe character in a cell reaches the
+//! terminal.
 
 use std::io::{self, IsTerminal, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,10 +10,10 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
-use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+use ratatui::crossterm::{Command, execute};
 
 use super::safe_backend::SafeBackend;
 
@@ -53,6 +54,18 @@ pub fn restore() {
     let _ = out.flush();
 }
 
+/// Mouse reports of presses, releases and the wheel, in SGR form (`CSI < b ; x ; y M`), which
+/// `input::mouse` decodes. Not crossterm's `EnableMouseCapture`: that also asks for a report on
+/// every motion of the pointer (mode 1003), a stream of input nothing here uses. Restoring uses
+/// crossterm's `DisableMouseCapture`, which turns off every mode, these included.
+struct ClickAndWheelReports;
+
+impl Command for ClickAndWheelReports {
+    fn write_ansi(&self, f: &mut impl std::fmt::Write) -> std::fmt::Result {
+        f.write_str("\x1b[?1000h\x1b[?1006h")
+    }
+}
+
 /// Holds the terminal in UI mode; dropping it restores the terminal.
 pub struct TerminalGuard {
     pub terminal: Terminal<SafeBackend<CrosstermBackend<Stdout>>>,
@@ -63,7 +76,12 @@ impl TerminalGuard {
         enable_raw_mode()?;
         ENTERED.store(true, Ordering::SeqCst);
         let mut out = io::stdout();
-        if let Err(e) = execute!(out, EnterAlternateScreen, EnableBracketedPaste) {
+        if let Err(e) = execute!(
+            out,
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            ClickAndWheelReports
+        ) {
             restore();
             return Err(e);
         }

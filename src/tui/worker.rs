@@ -6,7 +6,9 @@
 //! and abandons a scan in progress, and the UI drops any answer that is not for the latest
 //! generation. A query is answered twice when it matches many users: first the top screenful
 //! (so a first character typed into an empty box costs a screenful of work), then the complete
-//! ranked list with its exact count. Typing never waits for a search.
+//! ranked list with its exact count. Typing never waits for a search. A query with a sort order
+//! other than the ranking is answered once, complete and sorted ([`crate::tui::sort`]): a first
+//! screenful cannot know which rows sort first without the rest.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -17,9 +19,11 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::domain::search::{FIRST_SCREEN, Hits, Query, SearchIndex};
+use crate::domain::{Applied, Edit, Operator};
 use crate::store::local_index::Origin;
-use crate::store::{Directory, LocalIndex};
+use crate::store::{Directory, LocalIndex, Record, StoreError};
 use crate::tui::profile::Profile;
+use crate::tui::sort::{SortKey, sort_rows};
 
 /// What the worker reports back to the UI loop.
 #[derive(Debug)]
@@ -45,13 +49,56 @@ pub enum WorkerMsg {
     IndexChanged {
         changed: usize,
     },
+    /// A change asked with [`Worker::change`] is done (or refused, or failed).
+    Changed {
+        id: u64,
+        outcome: ChangeOutcome,
+    },
+}
+
+/// A change of the directory of record, made on the worker: a real tenant answers over the
+/// network, so the UI never waits for it.
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// Edits of one user, in order; the first refusal stops the rest.
+    Edits {
+        operator: Operator,
+        upn: String,
+        edits: Vec<Edit>,
+    },
+    /// Reveal the user's numbers (audited).
+    Reveal {
+        operator: Operator,
+        upn: String,
+        context: String,
+    },
+}
+
+/// What a [`Change`] came to.
+#[derive(Debug)]
+pub enum ChangeOutcome {
+    /// The edits applied, or how many applied before one was refused and why.
+    Edited(Result<Vec<Applied>, (usize, StoreError)>),
+    /// The reveal was recorded (the profile then loads the numbers).
+    Revealed(Result<(), StoreError>),
 }
 
 enum Job {
     Build,
-    Search { generation: u64, query: Query },
-    Profile { generation: u64, upn: String },
+    Search {
+        generation: u64,
+        query: Query,
+        sort: SortKey,
+    },
+    Profile {
+        generation: u64,
+        upn: String,
+    },
     CatchUp,
+    Change {
+        id: u64,
+        change: Change,
+    },
 }
 
 /// The jobs waiting when the worker wakes, reduced to what still matters.
@@ -59,8 +106,10 @@ enum Job {
 struct Pending {
     build: bool,
     catch_up: bool,
-    search: Option<(u64, Query)>,
+    search: Option<(u64, Query, SortKey)>,
     profile: Option<(u64, String)>,
+    /// Changes are never dropped or merged: each runs, in the order asked.
+    changes: Vec<(u64, Change)>,
 }
 
 impl Pending {
@@ -68,8 +117,13 @@ impl Pending {
         match job {
             Job::Build => self.build = true,
             Job::CatchUp => self.catch_up = true,
-            Job::Search { generation, query } => self.search = Some((generation, query)),
+            Job::Search {
+                generation,
+                query,
+                sort,
+            } => self.search = Some((generation, query, sort)),
             Job::Profile { generation, upn } => self.profile = Some((generation, upn)),
+            Job::Change { id, change } => self.changes.push((id, change)),
         }
     }
 }
@@ -87,6 +141,8 @@ pub struct Worker {
     thread: Option<JoinHandle<()>>,
     /// Generations of profile loads; only the newest is answered.
     profiles: Arc<AtomicU64>,
+    /// Ids of changes asked.
+    changes: AtomicU64,
 }
 
 impl Drop for Worker {
@@ -150,7 +206,15 @@ impl Worker {
             closed,
             thread,
             profiles,
+            changes: AtomicU64::new(0),
         }
+    }
+
+    /// Asks for `change`; returns its id, which the answer carries.
+    pub fn change(&self, change: Change) -> u64 {
+        let id = self.changes.fetch_add(1, Ordering::SeqCst) + 1;
+        self.send(Job::Change { id, change });
+        id
     }
 
     fn send(&self, job: Job) {
@@ -159,10 +223,15 @@ impl Worker {
         }
     }
 
-    /// Queues `query`; returns its generation. Older queries become stale at once.
-    pub fn submit(&self, query: Query) -> u64 {
+    /// Queues `query`, its rows in `sort` order; returns its generation. Older queries become
+    /// stale at once.
+    pub fn submit(&self, query: Query, sort: SortKey) -> u64 {
         let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
-        self.send(Job::Search { generation, query });
+        self.send(Job::Search {
+            generation,
+            query,
+            sort,
+        });
         generation
     }
 
@@ -210,14 +279,19 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
         while let Ok(next) = jobs.try_recv() {
             pending.add(next);
         }
+        // Changes first: the search and the profile asked with them should see them.
+        for (id, change) in pending.changes.drain(..) {
+            let outcome = perform(cx.store.as_ref(), &change);
+            let _ = cx.out.send(WorkerMsg::Changed { id, outcome });
+        }
         if pending.build {
             build(cx);
         }
         if pending.catch_up {
             catch_up(cx);
         }
-        if let Some((generation, query)) = pending.search {
-            search(cx, generation, &query);
+        if let Some((generation, query, sort)) = pending.search {
+            search(cx, generation, &query, sort);
         }
         if let Some((generation, upn)) = pending.profile
             && cx.profiles.load(Ordering::SeqCst) == generation
@@ -230,7 +304,31 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
     }
 }
 
-fn search(cx: &Context, generation: u64, query: &Query) {
+fn perform(store: &dyn Record, change: &Change) -> ChangeOutcome {
+    match change {
+        Change::Edits {
+            operator,
+            upn,
+            edits,
+        } => {
+            let mut applied = Vec::new();
+            for edit in edits {
+                match store.edit(operator, upn, edit) {
+                    Ok(done) => applied.push(done),
+                    Err(e) => return ChangeOutcome::Edited(Err((applied.len(), e))),
+                }
+            }
+            ChangeOutcome::Edited(Ok(applied))
+        }
+        Change::Reveal {
+            operator,
+            upn,
+            context,
+        } => ChangeOutcome::Revealed(store.reveal(operator, upn, context).map(drop)),
+    }
+}
+
+fn search(cx: &Context, generation: u64, query: &Query, sort: SortKey) {
     let stale = || cx.latest.load(Ordering::SeqCst) != generation;
     if stale() {
         return;
@@ -240,6 +338,18 @@ fn search(cx: &Context, generation: u64, query: &Query) {
         return;
     };
     let now = cx.store.now();
+    if sort != SortKey::BestMatch {
+        if let Some(mut all) = local.index.search(query, now, None, &stale) {
+            sort_rows(&local.index, &mut all.rows, sort, now);
+            if !stale() {
+                let _ = cx.out.send(WorkerMsg::Results {
+                    generation,
+                    hits: all,
+                });
+            }
+        }
+        return;
+    }
     let Some(first) = local.index.search(query, now, Some(FIRST_SCREEN), &stale) else {
         return;
     };

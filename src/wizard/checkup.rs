@@ -17,7 +17,7 @@ use super::session::suggest_symptom;
 use super::tree::{StepKind, Tree};
 use crate::domain::{Operator, User};
 use crate::sim::flow::FlowKind;
-use crate::store::Directory;
+use crate::store::Record;
 
 /// The checks of the check-up, most pressing first, each with the symptom whose walk runs it.
 pub const CHECKUP: &[(&str, &str)] = &[
@@ -114,7 +114,7 @@ impl Checkup {
 /// Runs every check of [`CHECKUP`] for `upn`. With `reveal`, numbers are shown in full (the
 /// reveal is audited, and refused when the role does not cover the user).
 pub fn run(
-    store: &dyn Directory,
+    store: &dyn Record,
     operator: &Operator,
     upn: &str,
     reveal: bool,

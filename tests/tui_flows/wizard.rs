@@ -25,10 +25,14 @@ fn wizard_for(width: u16, height: u16, who: &str, index: usize) -> Harness {
     t
 }
 
-/// The last line of the screen but one: the footer of key hints.
+/// The footer of key hints: the lines below the last box, but the status line (it may wrap).
 fn footer(screen: &str) -> String {
     let lines: Vec<&str> = screen.lines().collect();
-    lines[lines.len().saturating_sub(2)].to_owned()
+    let below = lines
+        .iter()
+        .rposition(|l| l.starts_with('╰'))
+        .map_or(0, |i| i + 1);
+    lines[below..lines.len().saturating_sub(1)].join(" ")
 }
 
 #[test]

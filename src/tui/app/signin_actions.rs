@@ -4,21 +4,21 @@
 
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use super::{App, Modal};
 use crate::domain::{PhoneType, Timestamp};
+use crate::sim::sandbox::Sandbox;
 use crate::sim::session::Waiting;
 use crate::sim::telecom::{self, Fault};
 use crate::sim::{
     DemoPlayer, DemoScript, DeviceChange, Event, FlowRequest, Session, SessionOptions, SimError,
     demo_script,
 };
-use crate::store::StoreError;
 use crate::tui::keymap::Command;
-use crate::tui::panes::signin::{flow_choices, is_field_char, is_keypad_char};
-use crate::tui::widgets::dialog::Picker;
+use crate::tui::panes::signin::flow_choices;
+use crate::tui::widgets::dialog::{Confirm, OnYes};
+use crate::tui::widgets::dialog::{Picker, PickerKind};
 use crate::tui::widgets::toast::ToastKind;
+use crate::tui::words;
 
 /// Virtual time one press of "advance time" lets pass.
 const ADVANCE_SECONDS: u32 = 30;
@@ -41,32 +41,6 @@ pub enum Condition {
 }
 
 impl App {
-    /// Handles printable keys the Sign-in pane takes as text or keypad presses. Returns whether
-    /// the key was used.
-    pub(super) fn signin_key(&mut self, key: &KeyEvent) -> bool {
-        let ctrl_or_alt = key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        if self.signin.takes_keys() {
-            if let KeyCode::Char(c) = key.code
-                && !ctrl_or_alt
-                && is_keypad_char(c)
-            {
-                self.sim_event(Event::PressKeys(c.to_string()));
-                return true;
-            }
-            return false;
-        }
-        if !self.signin.takes_text() {
-            return false;
-        }
-        self.signin.input.apply_key(key, is_field_char)
-    }
-
-    pub(super) fn signin_paste(&mut self, text: &str) -> bool {
-        self.signin.takes_text() && self.signin.input.insert_str(text)
-    }
-
     pub(super) fn signin_command(&mut self, command: Command) {
         if self.signin.demo.is_some() {
             match command {
@@ -74,6 +48,7 @@ impl App {
                 Command::Back => {
                     self.signin.demo = None;
                     self.signin.step = None;
+                    self.demo_world = None;
                 }
                 _ => self.toast(
                     ToastKind::Info,
@@ -93,8 +68,11 @@ impl App {
                 seconds: ADVANCE_SECONDS,
             }),
             Command::Conditions => self.open_conditions(0),
-            Command::Back if !self.signin.input.value().is_empty() => self.signin.input.set(""),
-            Command::Back => self.pane = super::PaneId::Lookup,
+            Command::ResetWorld => self.ask_reset_world(),
+            Command::Back | Command::Cancel if !self.signin.input.value().is_empty() => {
+                self.signin.input.set("");
+            }
+            Command::Back | Command::Cancel => self.back_to_lookup(),
             _ => {}
         }
     }
@@ -126,7 +104,7 @@ impl App {
 
     /// Applies one simulator event, then lets the machines run up to now (a text arrives, a call
     /// connects) and refreshes what shows the user.
-    fn sim_event(&mut self, event: Event) {
+    pub(super) fn sim_event(&mut self, event: Event) {
         let store = self.store.clone();
         let now = self.clock.now();
         let session = self.session();
@@ -139,30 +117,67 @@ impl App {
     }
 
     fn after_sim(&mut self, result: Result<(), SimError>) {
-        match result {
-            Ok(()) => {}
-            Err(SimError::NotNow(why)) => self.toast(ToastKind::Info, why),
-            Err(SimError::Invalid(why)) => self.toast(ToastKind::Error, why),
-            Err(SimError::Store(StoreError::Io(e))) => {
-                self.fatal = Some(format!("storage failed: {e}"));
-            }
-            Err(SimError::Store(e)) => self.toast(ToastKind::Error, e.to_string()),
+        if let Err(e) = result {
+            self.report("The sign-in simulator could not do that", &e);
         }
         // The simulation changes the directory only as an attempt ends (a fraud report blocks
         // the user, with its sign-in record): reload what shows the user then, not on every key.
         let records = self.signin.active().map_or(0, |s| s.records().len());
         let ended = std::mem::replace(&mut self.signin.seen_records, records) != records;
-        if ended && let Some(upn) = self.profile_upn() {
-            let revealed = self.profile.as_ref().is_some_and(|p| p.revealed);
-            self.profile = self.load_profile(&upn, revealed);
+        if ended {
+            self.reload_profile();
             self.users_changed();
         }
         self.dirty = true;
     }
 
+    fn ask_reset_world(&mut self) {
+        self.modal = Some(Modal::Confirm(Confirm {
+            title: "Reset the simulated world?".into(),
+            message: vec![
+                "Phone conditions, provider faults, send and failure counters and live codes go back to a fresh start.".into(),
+                "Users, their methods, the audit trail and the sign-in log stay. The reset is audited.".into(),
+            ],
+            on_yes: OnYes::ResetWorld,
+            refusal: None,
+        }));
+    }
+
+    pub(super) fn reset_world(&mut self) {
+        match crate::sim::world::reset_world(self.store.as_ref(), &self.operator) {
+            Ok(cleared) => {
+                self.signin.session = None;
+                self.toast(
+                    ToastKind::Success,
+                    format!(
+                        "the simulated world is fresh again: cleared {}",
+                        cleared.describe()
+                    ),
+                );
+            }
+            Err(e) => self.report("Cannot reset the simulated world", &e),
+        }
+        self.reload_profile();
+    }
+
+    /// Once per session, before the first manual simulation: it runs on the simulated tenant
+    /// itself, so what it does stays (the guided demos run on a copy instead).
+    fn tell_sim_changes_tenant(&mut self) {
+        if std::mem::replace(&mut self.told_sim_changes_tenant, true) {
+            return;
+        }
+        self.toast(
+            ToastKind::Info,
+            format!(
+                "simulations change the simulated tenant (a fraud report blocks the user); {} resets the world",
+                self.keymap.hint(Command::ResetWorld)
+            ),
+        );
+    }
+
     fn ask_flow(&mut self) {
-        let upn = self.profile_upn();
-        let options = flow_choices(upn.as_deref())
+        let user = self.profile.as_ref().map(|p| &p.user);
+        let options = flow_choices(user)
             .into_iter()
             .map(|c| (c.label, c.request))
             .collect();
@@ -177,6 +192,7 @@ impl App {
             title,
             options,
             selected: 0,
+            kind: PickerKind::Choose,
         }));
     }
 
@@ -187,6 +203,7 @@ impl App {
             FlowRequest::Sspr { upn, .. } => Some(format!("password reset for {upn}")),
         };
         self.signin.input.set("");
+        self.tell_sim_changes_tenant();
         self.sim_event(Event::Start(request));
     }
 
@@ -199,12 +216,22 @@ impl App {
             title: "Guided demos".into(),
             options,
             selected: 0,
+            kind: PickerKind::Choose,
         }));
     }
 
     pub(super) fn start_demo(&mut self, name: &str) {
         match DemoScript::load(name) {
             Ok(script) => {
+                // A scratch copy of the cast: the demo never changes the open tenant, and says
+                // up front when the tenant lacks its cast.
+                match Sandbox::for_demo(self.store.as_ref(), &script, self.clock.clone()) {
+                    Ok(world) => self.demo_world = Some(world),
+                    Err(e) => {
+                        self.report(&format!("The demo \"{}\" cannot start", script.title), &e);
+                        return;
+                    }
+                }
                 self.signin.subject = Some(script.title.clone());
                 self.signin.step = None;
                 self.signin.demo = Some(DemoPlayer::new(
@@ -214,22 +241,22 @@ impl App {
                 ));
                 self.next_demo_step();
             }
-            Err(e) => self.toast(ToastKind::Error, e.to_string()),
+            Err(e) => self.report("Cannot play this demo", &e),
         }
     }
 
     fn next_demo_step(&mut self) {
-        let store = self.store.clone();
-        let Some(demo) = &mut self.signin.demo else {
+        let (Some(demo), Some(world)) = (&mut self.signin.demo, &self.demo_world) else {
             return;
         };
-        match demo.next_step(store.as_ref()) {
+        let store = world.directory();
+        match demo.next_step(store) {
             Ok(Some(step)) => {
                 self.signin.step = Some(step);
                 self.after_sim(Ok(()));
             }
             Ok(None) => {
-                let verdict = demo.verdict(store.as_ref());
+                let verdict = demo.verdict(store);
                 match verdict {
                     Ok(v) if v.met => {
                         self.toast(ToastKind::Success, format!("demo over: {}", v.actual))
@@ -262,6 +289,7 @@ impl App {
     }
 
     pub(super) fn open_conditions(&mut self, selected: usize) {
+        self.tell_sim_changes_tenant();
         let store = self.store.clone();
         let number = self.condition_number();
         let device = match &number {
@@ -300,15 +328,15 @@ impl App {
             Ok(providers) => {
                 for (provider, fault) in providers {
                     options.push((
-                        format!("{}: fault {fault}", provider.name),
+                        format!("Provider {}: {}", provider.name, words::fault(fault)),
                         Condition::Provider(provider.id),
                     ));
                 }
             }
-            Err(e) => self.toast(ToastKind::Error, e.to_string()),
+            Err(e) => self.report("Cannot read the telecom providers", &e),
         }
         let title = match &number {
-            Some(_) => "Conditions (Enter toggles)".to_owned(),
+            Some(_) => "Phone and telecom conditions".to_owned(),
             None => "Telecom conditions (select a user for their phone)".to_owned(),
         };
         let selected = selected.min(options.len().saturating_sub(1));
@@ -316,6 +344,7 @@ impl App {
             title,
             options,
             selected,
+            kind: PickerKind::Toggle,
         }));
     }
 

@@ -4,10 +4,9 @@
 
 use super::{App, Modal, PaneId};
 use crate::domain::Timestamp;
-use crate::store::StoreError;
 use crate::tui::keymap::Command;
 use crate::tui::panes::troubleshoot::PAGE;
-use crate::tui::widgets::dialog::{Confirm, OnYes, Picker};
+use crate::tui::widgets::dialog::{Confirm, OnYes, Picker, PickerKind};
 use crate::tui::widgets::toast::ToastKind;
 use crate::wizard::{Current, Tree, Wizard, WizardError, checkup, suggest_symptom};
 
@@ -52,7 +51,7 @@ impl App {
         let tree = match Tree::embedded() {
             Ok(tree) => tree,
             Err(e) => {
-                self.toast(ToastKind::Error, e);
+                self.report("Cannot load the troubleshooting steps", &e);
                 return;
             }
         };
@@ -79,6 +78,7 @@ impl App {
             title: "What does the caller report?".into(),
             options,
             selected,
+            kind: PickerKind::Choose,
         }));
     }
 
@@ -166,6 +166,7 @@ impl App {
                         title: format!("{}?", action.title),
                         message: vec![what.clone(), "It is audited like any edit.".into()],
                         on_yes: OnYes::WizardAction,
+                        refusal: None,
                     }));
                 }
                 (None, why) => {
@@ -201,6 +202,8 @@ impl App {
             Ok(text) => self.toast(ToastKind::Success, text),
             Err(e) => self.wizard_error(e),
         }
+        // A wizard fix may be several edits: undo does not reach back past it.
+        self.forget_undo();
         self.after_step();
     }
 
@@ -245,7 +248,7 @@ impl App {
                 "this is the first question; n picks another symptom",
             );
         } else {
-            self.pane = PaneId::Lookup;
+            self.back_to_lookup();
         }
     }
 
@@ -285,33 +288,29 @@ impl App {
             .filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
             .collect();
         let stamp = ticket_stamp(self.store.now());
-        let path = std::path::PathBuf::from(format!("phonedesk-ticket-{local}-{stamp}.md"));
+        let name = std::path::PathBuf::from(format!("phonedesk-ticket-{local}-{stamp}.md"));
+        // The full path: "written to phonedesk-ticket-….md" leaves the operator to guess where.
+        let path = std::path::absolute(&name).unwrap_or(name);
         match crate::atomic_file::write(&path, &note) {
             Ok(()) => self.toast(
                 ToastKind::Success,
                 format!("ticket note written to {}", path.display()),
             ),
-            Err(e) => self.toast(
-                ToastKind::Error,
-                format!("cannot write {}: {e}", path.display()),
+            Err(e) => self.alert(
+                "Cannot write the ticket note",
+                format!("{}: {e}", path.display()),
             ),
         }
     }
 
     fn wizard_error(&mut self, e: WizardError) {
-        match e {
-            WizardError::Store(StoreError::Io(why)) => {
-                self.fatal = Some(format!("storage failed: {why}"))
-            }
-            other => self.toast(ToastKind::Error, other.to_string()),
-        }
+        self.report("The troubleshooting wizard could not do that", &e);
     }
 
     /// An answer or a fix may have changed the directory: the profile and the list follow.
     fn after_wizard_change(&mut self) {
-        if let Some(upn) = self.profile_upn() {
-            let revealed = self.profile.as_ref().is_some_and(|p| p.revealed);
-            self.profile = self.load_profile(&upn, revealed);
+        if self.profile.is_some() {
+            self.reload_profile();
             self.users_changed();
         }
     }

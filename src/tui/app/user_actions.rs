@@ -1,17 +1,21 @@
 //! What the operator does to the selected user: reveal, block, add/change/delete/fix numbers,
 //! SMS sign-in, the default method; each through the store, then the views are refreshed.
+//! A change the domain refuses on paper is refused before the operator confirms it.
 
+use super::changes::{InFlight, first_warning};
 use super::{App, Modal};
 use crate::domain::rules;
-use crate::domain::{DefaultMethod, Edit, PhoneMethod, PhoneType};
+use crate::domain::{Applied, DefaultMethod, Edit, PhoneMethod, PhoneType, User};
 use crate::store::StoreError;
 use crate::tui::keymap::Command;
 use crate::tui::widgets::dialog::{
-    Confirm, OnYes, PendingEdit, Picker, REASON_MAX_CHARS, ReasonPrompt,
+    PendingEdit, Picker, PickerKind, REASON_MAX_CHARS, ReasonPrompt,
 };
 use crate::tui::widgets::phone_field::{FieldMode, PhoneField};
 use crate::tui::widgets::text_input::TextInput;
 use crate::tui::widgets::toast::ToastKind;
+use crate::tui::words;
+use crate::tui::worker::Change;
 
 impl App {
     // ----- actions on the selected user -----
@@ -30,22 +34,57 @@ impl App {
         self.profile.as_ref()?.user.method(self.methods.slot())
     }
 
+    /// Whether the operator's role lets them reveal (and change) the shown user's numbers.
+    pub fn may_act_on_profile(&self) -> Result<(), rules::RuleError> {
+        match &self.profile {
+            Some(p) => self.operator.may_act_on(&p.user),
+            None => Ok(()),
+        }
+    }
+
+    /// `r`: reveals the numbers (audited), or masks them again (nothing to audit).
     pub(super) fn reveal(&mut self) {
-        let Some(upn) = self.profile_upn() else {
+        let Some(profile) = &mut self.profile else {
             return;
         };
-        match self.store.reveal(&self.operator, &upn, "tui profile") {
-            Ok(_) => {
-                self.profile = self.load_profile(&upn, true);
+        let upn = profile.user.upn().to_string();
+        if profile.revealed {
+            profile.revealed = false;
+            self.toast(ToastKind::Info, format!("numbers of {upn} masked again"));
+            return;
+        }
+        if let Err(rule) = self.operator.may_act_on(&profile.user) {
+            let name = self.user_label();
+            self.alert(
+                format!("The numbers of {name} stay masked"),
+                rule.to_string(),
+            );
+            return;
+        }
+        self.start_change(
+            Change::Reveal {
+                operator: self.operator.clone(),
+                upn: upn.clone(),
+                context: "tui profile".into(),
+            },
+            InFlight::Reveal { upn },
+        );
+    }
+
+    /// The worker recorded the reveal (or could not).
+    pub(super) fn finish_reveal(&mut self, upn: &str, result: Result<(), StoreError>) {
+        match result {
+            Ok(()) => {
+                self.load_profile(upn, true);
                 self.toast(
                     ToastKind::Info,
-                    format!("numbers of {upn} revealed; the reveal is audited"),
+                    format!(
+                        "numbers of {upn} revealed; the reveal is audited; press {} to mask them",
+                        self.keymap.hint(Command::Reveal)
+                    ),
                 );
             }
-            Err(e) => self.toast(
-                ToastKind::Error,
-                format!("cannot reveal numbers of {upn}: {e}"),
-            ),
+            Err(e) => self.report(&format!("Cannot reveal the numbers of {upn}"), &e),
         }
     }
 
@@ -54,35 +93,61 @@ impl App {
             return;
         };
         let block = profile.active_block.is_none();
+        let name = self.user_label();
+        let upn = profile.user.upn().to_string();
+        // The rules that need no reason are checked before the operator types one.
+        let trial = PendingEdit {
+            upn: upn.clone(),
+            edit: if block {
+                Edit::Block { reason: "-".into() }
+            } else {
+                Edit::Unblock { reason: "-".into() }
+            },
+            done: String::new(),
+            what: String::new(),
+        };
+        if let Some(rule) = self.refusal(&trial) {
+            let verb = if block { "block" } else { "unblock" };
+            self.alert(format!("Cannot {verb} {name}"), rule.to_string());
+            return;
+        }
         let title = if block {
-            format!("Block {} from phone MFA", self.user_label())
+            format!("Block {name} from phone MFA")
         } else {
-            format!("Unblock {}", self.user_label())
+            format!("Unblock {name}")
         };
         self.modal = Some(Modal::Reason(ReasonPrompt {
             title,
             input: TextInput::new(REASON_MAX_CHARS),
-            upn: profile.user.upn().to_string(),
+            upn,
             block,
         }));
     }
 
     pub(super) fn submit_reason(&mut self, prompt: ReasonPrompt) -> Option<Modal> {
         if prompt.input.value().trim().is_empty() {
-            self.toast(ToastKind::Error, "a reason is required");
+            self.toast(
+                ToastKind::Info,
+                "a reason is required: type why (it goes into the audit trail)",
+            );
             return Some(Modal::Reason(prompt));
         }
         let reason = prompt.input.value().trim().to_owned();
+        let name = self.user_label();
         let (edit, done, what) = if prompt.block {
-            (Edit::Block { reason }, "blocked", "block")
+            (Edit::Block { reason }, "blocked", format!("block {name}"))
         } else {
-            (Edit::Unblock { reason }, "unblocked", "unblock")
+            (
+                Edit::Unblock { reason },
+                "unblocked",
+                format!("unblock {name}"),
+            )
         };
         self.apply(&PendingEdit {
             upn: prompt.upn,
             edit,
             done: done.into(),
-            what: what.into(),
+            what,
         });
         None
     }
@@ -93,18 +158,18 @@ impl App {
         };
         let slot = self.methods.slot();
         let user = profile.user.clone();
-        let revealed = profile.revealed;
         let existing = user.method(slot);
+        let noun = words::slot_number(slot);
         let (verb, other) = match mode {
             FieldMode::Add => ("add", Command::Edit),
-            FieldMode::Update => ("update", Command::Add),
+            FieldMode::Update => ("change", Command::Add),
         };
         match (mode, existing) {
             (FieldMode::Add, Some(_)) => {
                 let hint = self.keymap.hint(other);
                 self.toast(
                     ToastKind::Info,
-                    format!("the {slot} slot has a number; press {hint} to change it"),
+                    format!("the {noun} is already set; press {hint} to change it"),
                 );
                 return;
             }
@@ -112,7 +177,7 @@ impl App {
                 let hint = self.keymap.hint(other);
                 self.toast(
                     ToastKind::Info,
-                    format!("the {slot} slot is empty; press {hint} to add a number"),
+                    format!("there is no {noun}; press {hint} to add one"),
                 );
                 return;
             }
@@ -127,22 +192,26 @@ impl App {
                 FieldMode::Add => rules::can_add(&user, slot, &self.policy).err(),
                 FieldMode::Update => None,
             });
+        let name = self.user_label();
         if let Some(rule) = refusal {
-            self.toast(
-                ToastKind::Error,
-                format!("cannot {verb} {slot} for {}: {rule}", user.upn()),
+            let whose = if mode == FieldMode::Add { "for" } else { "of" };
+            self.alert(
+                format!("Cannot {verb} the {noun} {whose} {name}"),
+                rule.to_string(),
             );
             return;
         }
         // A masked number is not shown in full just because it is being edited.
-        let current = existing.filter(|_| revealed).map(|m| &m.phone_number);
+        let current = existing
+            .filter(|_| profile.revealed)
+            .map(|m| &m.phone_number);
         let field = PhoneField::new(
             slot,
             mode,
             current,
             user.usage_location,
             user.upn().as_str(),
-            &self.user_label(),
+            &name,
         );
         self.modal = Some(Modal::Phone(Box::new(field)));
     }
@@ -154,8 +223,9 @@ impl App {
             return;
         };
         let slot = self.methods.slot();
+        let noun = words::slot_number(slot);
         let Some(method) = profile.user.method(slot) else {
-            self.toast(ToastKind::Info, "this slot is empty");
+            self.toast(ToastKind::Info, format!("there is no {noun} to fix"));
             return;
         };
         let Some((suggestion, why)) = profile.check(slot).and_then(|d| {
@@ -165,73 +235,56 @@ impl App {
         }) else {
             self.toast(
                 ToastKind::Info,
-                format!("no correction to suggest for the {slot} number"),
+                format!("no correction to suggest for the {noun}"),
             );
             return;
         };
-        let show = |n: &crate::domain::PhoneNumber| {
-            if profile.revealed {
-                n.to_string()
-            } else {
-                n.masked()
-            }
-        };
+        let name = self.user_label();
         let message = vec![
+            format!("Replace the {noun} of {name}"),
             format!(
-                "Replace the {} number of {}",
-                slot.label().to_lowercase(),
-                self.user_label()
+                "{} → {}",
+                profile.show(&method.phone_number),
+                profile.show(&suggestion)
             ),
-            format!("{} → {}", show(&method.phone_number), show(&suggestion)),
             why,
         ];
-        let done = format!(
-            "corrected the {} number to {}",
-            slot.label().to_lowercase(),
-            suggestion.masked()
-        );
-        self.modal = Some(Modal::Confirm(Confirm {
-            title: "Apply the suggested correction?".into(),
-            message,
-            on_yes: OnYes::Edit(PendingEdit {
-                upn: profile.user.upn().to_string(),
-                edit: Edit::UpdatePhone {
-                    slot,
-                    number: suggestion,
-                },
-                done,
-                what: format!("update {slot}"),
-            }),
-        }));
+        let pending = PendingEdit {
+            upn: profile.user.upn().to_string(),
+            done: format!("corrected the {noun} to {}", suggestion.masked()),
+            edit: Edit::UpdatePhone {
+                slot,
+                number: suggestion,
+            },
+            what: format!("correct the {noun} of {name}"),
+        };
+        self.confirm_edit("Apply the suggested correction?", message, pending);
     }
 
     pub(super) fn ask_delete(&mut self) {
+        let slot = self.methods.slot();
+        let noun = words::slot_number(slot);
         let Some(method) = self.selected_method() else {
-            self.toast(ToastKind::Info, "this slot is empty");
+            self.toast(ToastKind::Info, format!("there is no {noun} to delete"));
             return;
         };
-        let slot = method.phone_type;
-        let masked = method.phone_number.masked();
-        let Some(upn) = self.profile_upn() else {
+        let number = method.phone_number.clone();
+        let (Some(upn), Some(profile)) = (self.profile_upn(), &self.profile) else {
             return;
         };
-        self.modal = Some(Modal::Confirm(Confirm {
-            title: "Delete number?".into(),
-            message: vec![
-                format!(
-                    "Delete the {} number {masked} of {}?",
-                    slot.label().to_lowercase(),
-                    self.user_label()
-                ),
-                "The user can no longer be called or texted on it.".into(),
-            ],
-            on_yes: OnYes::Edit(PendingEdit {
-                upn,
-                edit: Edit::DeletePhone { slot },
-                done: format!("deleted the {} number", slot.label().to_lowercase()),
-                what: format!("delete {slot}"),
-            }),
-        }));
+        let shown = profile.show(&number);
+        let name = self.user_label();
+        let message = vec![
+            format!("Delete the {noun} {shown} of {name}?"),
+            "The user can no longer be called or texted on it.".into(),
+        ];
+        let pending = PendingEdit {
+            upn,
+            edit: Edit::DeletePhone { slot },
+            done: format!("deleted the {noun}"),
+            what: format!("delete the {noun} of {name}"),
+        };
+        self.confirm_edit("Delete number?", message, pending);
     }
 
     pub(super) fn toggle_sms_sign_in(&mut self) {
@@ -243,26 +296,24 @@ impl App {
             .as_ref()
             .and_then(|p| p.user.method(PhoneType::Mobile))
             .is_some_and(|m| m.sms_sign_in_enabled);
+        let name = self.user_label();
         if enabled {
-            self.modal = Some(Modal::Confirm(Confirm {
-                title: "Disable SMS sign-in?".into(),
-                message: vec![format!(
-                    "{} will no longer sign in with their phone number and a text code.",
-                    self.user_label()
-                )],
-                on_yes: OnYes::Edit(PendingEdit {
-                    upn,
-                    edit: Edit::SetSmsSignIn { enabled: false },
-                    done: "SMS sign-in disabled".into(),
-                    what: "disable SMS sign-in".into(),
-                }),
-            }));
+            let message = vec![format!(
+                "{name} will no longer sign in with their phone number and a text code."
+            )];
+            let pending = PendingEdit {
+                upn,
+                edit: Edit::SetSmsSignIn { enabled: false },
+                done: "SMS sign-in disabled".into(),
+                what: format!("disable SMS sign-in for {name}"),
+            };
+            self.confirm_edit("Disable SMS sign-in?", message, pending);
         } else {
             self.apply(&PendingEdit {
                 upn,
                 edit: Edit::SetSmsSignIn { enabled: true },
                 done: "SMS sign-in enabled".into(),
-                what: "enable SMS sign-in".into(),
+                what: format!("enable SMS sign-in for {name}"),
             });
         }
     }
@@ -274,46 +325,95 @@ impl App {
         let mut options: Vec<(String, Option<DefaultMethod>)> = DefaultMethod::ALL
             .iter()
             .filter(|m| profile.user.method(m.slot()).is_some())
-            .map(|m| (format!("{} ({m})", m.label()), Some(*m)))
+            .map(|m| (m.label().to_owned(), Some(*m)))
             .collect();
         options.push(("No default".into(), None));
-        let selected = options
-            .iter()
-            .position(|(_, m)| *m == profile.user.default_mfa_method)
-            .unwrap_or(0);
+        let current = profile.user.default_mfa_method;
+        for (label, method) in &mut options {
+            if *method == current {
+                label.push_str("  (current)");
+            }
+        }
+        let selected = options.iter().position(|(_, m)| *m == current).unwrap_or(0);
         self.modal = Some(Modal::DefaultMethod(Picker {
             title: "Default MFA method".into(),
             options,
             selected,
+            kind: PickerKind::Choose,
         }));
     }
 
-    /// Performs a confirmed edit through the store, then refreshes what shows the user.
+    /// The default picker's choice: a change through the store; the current method again is
+    /// no change at all (nothing is saved or audited).
+    pub(super) fn set_default(&mut self, method: Option<DefaultMethod>) {
+        let Some(upn) = self.profile_upn() else {
+            return;
+        };
+        let name = self.user_label();
+        let pending = PendingEdit {
+            upn,
+            edit: Edit::SetDefault { method },
+            done: format!(
+                "default MFA method set to {}",
+                words::default_method(method)
+            ),
+            what: format!("set the default MFA method of {name}"),
+        };
+        if let Some(rules::RuleError::DefaultAlready { .. }) = self.refusal(&pending) {
+            self.toast(
+                ToastKind::Info,
+                format!(
+                    "{} is already the default; nothing changed",
+                    words::default_method(method)
+                ),
+            );
+            return;
+        }
+        self.apply(&pending);
+    }
+
+    /// Performs a confirmed edit through the store, then refreshes what shows the user, and
+    /// remembers how to undo it.
     pub(super) fn apply(&mut self, pending: &PendingEdit) {
-        match self.store.edit(&self.operator, &pending.upn, &pending.edit) {
+        let before = self
+            .profile
+            .as_ref()
+            .filter(|p| p.is(&pending.upn))
+            .map(|p| p.user.clone());
+        self.start_change(
+            Change::Edits {
+                operator: self.operator.clone(),
+                upn: pending.upn.clone(),
+                edits: vec![pending.edit.clone()],
+            },
+            InFlight::Edit {
+                pending: Box::new(pending.clone()),
+                before: before.map(Box::new),
+            },
+        );
+    }
+
+    /// The worker made (or could not make) a confirmed edit.
+    pub(super) fn finish_edit(
+        &mut self,
+        pending: &PendingEdit,
+        before: Option<&User>,
+        result: Result<Applied, StoreError>,
+    ) {
+        match result {
             Ok(applied) => {
                 let mut text = format!("saved: {} for {}", pending.done, pending.upn);
-                if let Some(first) = applied.warnings.first() {
+                if let Some(first) = first_warning(&applied) {
                     text.push_str(&format!(" (warning: {first})"));
                 }
-                let revealed = self.profile.as_ref().is_some_and(|p| p.revealed);
-                self.profile = self.load_profile(&pending.upn, revealed);
+                self.remember_undo(before, pending);
+                let revealed =
+                    before.is_some() && self.profile.as_ref().is_some_and(|p| p.revealed);
+                self.load_profile(&pending.upn, revealed);
                 self.users_changed();
                 self.toast(ToastKind::Success, text);
             }
-            Err(StoreError::Io(e)) => {
-                self.fatal = Some(format!("storage failed, nothing was saved: {e}"));
-                self.dirty = true;
-            }
-            Err(e) => {
-                let text = match e {
-                    StoreError::Rule(rule) => {
-                        format!("cannot {} for {}: {rule}", pending.what, pending.upn)
-                    }
-                    other => other.to_string(),
-                };
-                self.toast(ToastKind::Error, text);
-            }
+            Err(e) => self.report(&format!("Cannot {}", pending.what), &e),
         }
     }
 }

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::Event;
 
-use super::keys;
+use super::{keys, mouse};
 
 /// How long an unfinished escape sequence or UTF-8 character waits for its next byte. A
 /// terminal writes a key's sequence in one go; 50 ms is what Neovim waits (`ttimeoutlen`).
@@ -49,6 +49,11 @@ enum State {
     Csi(Vec<u8>),
     /// After `ESC O`.
     Ss3,
+    /// After `CSI M`: the bytes so far of an old-style mouse report (three raw bytes follow).
+    X10 {
+        bytes: [u8; 3],
+        len: usize,
+    },
     /// Inside a control string (`ESC ]`, `ESC P`, `ESC _`, `ESC ^`, `ESC X`); `esc` after an ESC
     /// that may begin the terminator `ESC \`.
     Str {
@@ -195,6 +200,22 @@ impl Decoder {
                 }
                 _ => self.ground(byte, false),
             },
+            // Each byte is 32 or more (coordinates past 95 are not even ASCII); a control byte
+            // (Ctrl-C) breaks the report and is read afresh.
+            State::X10 { .. } if byte < 0x20 => self.ground(byte, false),
+            State::X10 { mut bytes, len } => {
+                bytes[len] = byte;
+                if len + 1 == bytes.len() {
+                    if let Some(event) = mouse::x10(bytes) {
+                        self.emit(event);
+                    }
+                } else {
+                    self.state = State::X10 {
+                        bytes,
+                        len: len + 1,
+                    };
+                }
+            }
             State::Str { len, esc } => self.in_string(byte, len, esc),
             State::Utf8 {
                 mut bytes,
@@ -285,6 +306,15 @@ impl Decoder {
     fn complete_csi(&mut self, params: &[u8], last: u8) {
         if last == b'~' && params == b"200" {
             self.state = State::Paste(Paste::default());
+        } else if let (Some(b'<'), b'M' | b'm') = (params.first(), last) {
+            if let Some(event) = mouse::sgr(&params[1..], last) {
+                self.emit(event);
+            }
+        } else if last == b'M' && params.is_empty() {
+            self.state = State::X10 {
+                bytes: [0; 3],
+                len: 0,
+            };
         } else if let Some(event) = keys::csi(params, last) {
             self.emit(event);
         }
@@ -376,6 +406,32 @@ mod tests {
     }
 
     #[test]
+    fn mouse_reports_are_mouse_events_in_both_encodings() {
+        use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+        let at = |kind, column, row| {
+            Event::Mouse(MouseEvent {
+                kind,
+                column,
+                row,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        assert_eq!(
+            together(b"\x1b[<0;10;5M\x1b[<0;10;5ma\x1b[<65;3;2M\x1b[M \xff!b"),
+            vec![
+                at(MouseEventKind::Down(MouseButton::Left), 9, 4),
+                at(MouseEventKind::Up(MouseButton::Left), 9, 4),
+                ch('a'),
+                at(MouseEventKind::ScrollDown, 2, 1),
+                at(MouseEventKind::Down(MouseButton::Left), 222, 0),
+                ch('b'),
+            ]
+        );
+        // Ctrl-C inside an old-style report is Ctrl-C.
+        assert_eq!(together(b"\x1b[M \x03"), vec![keys::ctrl_c()]);
+    }
+
+    #[test]
     fn a_sequence_split_across_reads_is_one_key() {
         let split: &[&[u8]] = &[b"\x1b", b"[", b"1;5", b"A", b"\xe6", b"\x9d\x8e"];
         assert_eq!(
@@ -410,6 +466,7 @@ mod tests {
             b"\x1b]2;a title",
             b"\x1bP",
             b"\x1b[1;",
+            b"\x1b[M ",
         ] {
             let start = Instant::now();
             let mut d = Decoder::new(start);

@@ -1,9 +1,10 @@
 //! What a complete byte sequence from the terminal means: the same `Event`s crossterm 0.29
 //! produces for it, so the keymap, the text fields and `tests/tui_flows.rs` see no difference.
 //!
-//! Only keys are decoded. phonedesk enables bracketed paste and nothing else (no mouse, focus,
-//! keyboard-enhancement flags or queries), so every other complete sequence (reports, mouse,
-//! `CSI ? ... <final>`) is dropped here rather than waited on.
+//! Only keys are decoded here; mouse reports (the one kind of report phonedesk asks for besides
+//! bracketed paste) go to `mouse`. phonedesk asks for no focus events, keyboard-enhancement
+//! flags or queries, so every other complete sequence (reports, `CSI ? ... <final>`) is dropped
+//! rather than waited on.
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 

@@ -1,5 +1,7 @@
-//! Pane 1, Lookup: the search box, the result list (only visible rows are built) and the profile
-//! card of the selected user.
+//! Pane 1, Lookup: the search box, the result list (see [`super::results`]) and, where the
+//! screen is wide enough, the profile card of the selected user. Below [`PROFILE_MIN_WIDTH`]
+//! columns the list takes the whole width: telling the callers apart matters more than a
+//! preview of the profile, which the Methods pane (Enter) shows in full.
 
 use std::time::Duration;
 
@@ -12,15 +14,17 @@ use crate::domain::sanitize::display_safe;
 use crate::domain::search::{Filter, Hits, Query};
 use crate::domain::{PhoneType, SmsSignInState};
 use crate::tui::app::{App, Profile};
+use crate::tui::hits::Hit;
 use crate::tui::keymap::Command;
-use crate::tui::theme::{SELECTED_MARKER, Theme, UNSELECTED_MARKER};
-use crate::tui::widgets::fit::pad;
-use crate::tui::widgets::text_input::TextInput;
+use crate::tui::sort::SortKey;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::text_input::{self, TextInput};
+use crate::tui::{when, words};
 
 /// Longest search text (a UPN is at most 113 characters).
 pub const SEARCH_MAX_CHARS: usize = 120;
-/// Width of the SMS sign-in state column in the result list.
-const STATE_W: usize = 14;
+/// The narrowest screen that shows the profile card beside the list.
+pub const PROFILE_MIN_WIDTH: u16 = 110;
 /// Rows moved by PageUp/PageDown.
 pub const PAGE: usize = 10;
 
@@ -48,6 +52,8 @@ pub struct LookupPane {
     pub pending: u64,
     /// The generation `hits` answers.
     pub answered: u64,
+    /// The order the list is shown in.
+    pub sort: SortKey,
 }
 
 impl LookupPane {
@@ -60,6 +66,7 @@ impl LookupPane {
             status: IndexStatus::Loading,
             pending: 0,
             answered: 0,
+            sort: SortKey::BestMatch,
         }
     }
 
@@ -117,42 +124,65 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// The commands the footer lists for this pane.
-pub fn hints(pane: &LookupPane) -> &'static [Command] {
-    match pane.focus {
-        Focus::Search => &[
-            Command::Submit,
-            Command::Down,
-            Command::Cancel,
-            Command::NextPane,
-            Command::ForceQuit,
-        ],
-
-        Focus::Results => &[
-            Command::FocusSearch,
-            Command::Open,
-            Command::Reveal,
-            Command::Block,
-            Command::Filters,
-            Command::Help,
-            Command::Quit,
-        ],
+/// The commands the footer lists for this pane, and a note on what needs Esc first.
+pub fn hints(app: &App) -> (Vec<Command>, Option<String>) {
+    match app.lookup.focus {
+        Focus::Search => (
+            vec![
+                Command::Submit,
+                Command::Down,
+                Command::Cancel,
+                Command::NextPane,
+                Command::ForceQuit,
+            ],
+            Some(format!(
+                "in the box letters and digits are text: {} first, then {}-{} panes, {} quit",
+                app.keymap.hint(Command::Cancel),
+                app.keymap.hint(Command::PaneLookup),
+                app.keymap.hint(Command::PaneTroubleshoot),
+                app.keymap.hint(Command::Quit)
+            )),
+        ),
+        Focus::Results => {
+            let mut commands = vec![
+                Command::FocusSearch,
+                Command::Open,
+                Command::Sort,
+                Command::Filters,
+            ];
+            if app.profile.is_some() {
+                if app.may_act_on_profile().is_ok() {
+                    commands.push(Command::Reveal);
+                }
+                commands.push(Command::Block);
+                commands.push(Command::Copy);
+            }
+            if app.undo.is_some() {
+                commands.push(Command::Undo);
+            }
+            commands.extend([Command::Messages, Command::Help, Command::Quit]);
+            (commands, None)
+        }
     }
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
     let theme = app.theme;
-    let wide = area.width >= 100;
-    let [left, right] = if wide {
-        Layout::horizontal([Constraint::Percentage(48), Constraint::Percentage(52)]).areas(area)
+    let (left, right) = if area.width >= PROFILE_MIN_WIDTH {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)])
+                .areas(area);
+        (left, Some(right))
     } else {
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
+        (area, None)
     };
     let [search, results] =
         Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(left);
     let cursor = render_search(app, search, buf);
-    render_results(app, results, buf);
-    render_profile(app.profile.as_ref(), theme, right, buf, app);
+    super::results::render(app, results, buf);
+    if let Some(right) = right {
+        render_profile(app.profile.as_ref(), theme, right, buf, app);
+    }
     cursor
 }
 
@@ -163,14 +193,19 @@ fn render_search(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> 
     let block = theme.panel(" Search ", focused);
     let inner = block.inner(area);
     block.render(area, buf);
+    app.hits.push(area, Hit::SearchBox);
     let prompt = "/ ";
-    let text = display_safe(pane.input.value()).into_owned();
     let mut lines = vec![Line::from(vec![
         Span::styled(prompt, theme.key()),
-        Span::raw(text),
+        text_input::spans(&pane.input, theme),
     ])];
     let filters = pane.query().filters;
-    let mut spans = vec![Span::styled("name, UPN or any digits", theme.muted())];
+    let hint = if pane.input.is_selected() {
+        "type to replace the old search; ← → keep it"
+    } else {
+        "name, UPN or any digits"
+    };
+    let mut spans = vec![Span::styled(hint, theme.muted())];
     for filter in Filter::ALL.iter().filter(|f| f.is_on(filters)) {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(
@@ -183,14 +218,7 @@ fn render_search(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> 
     if !focused || inner.width == 0 || inner.height == 0 {
         return None;
     }
-    let typed: String = pane
-        .input
-        .value()
-        .chars()
-        .take(pane.input.cursor())
-        .collect();
-    let offset = u16::try_from(prompt.len() + Line::raw(display_safe(&typed).into_owned()).width())
-        .unwrap_or(u16::MAX);
+    let offset = u16::try_from(prompt.len() + pane.input.cursor_width()).unwrap_or(u16::MAX);
     (offset < inner.width).then(|| (inner.x + offset, inner.y))
 }
 
@@ -201,99 +229,6 @@ fn state_style(state: Option<SmsSignInState>, theme: Theme) -> ratatui::style::S
             theme.warning()
         }
         _ => theme.muted(),
-    }
-}
-
-fn render_results(app: &App, area: Rect, buf: &mut Buffer) {
-    let pane = &app.lookup;
-    let theme = app.theme;
-    let focused = pane.focus == Focus::Results && app.modal.is_none();
-    let title = match (&pane.status, &pane.hits) {
-        (IndexStatus::Loading, _) => " Results · loading the directory… ".to_owned(),
-        (IndexStatus::Failed(_), _) => " Results · search unavailable ".to_owned(),
-        (IndexStatus::Ready { users, .. }, Some(_)) => format!(
-            " Results · {} of {} ",
-            pane.count_label().unwrap_or_default(),
-            thousands(*users)
-        ),
-        (IndexStatus::Ready { users, .. }, None) => {
-            format!(" Results · {} users ", thousands(*users))
-        }
-    };
-    let block = theme.panel(title, focused);
-    let inner = block.inner(area);
-    block.render(area, buf);
-    if inner.height == 0 || inner.width == 0 {
-        return;
-    }
-    if let IndexStatus::Failed(why) = &pane.status {
-        Paragraph::new(Line::styled(format!("Search failed: {why}"), theme.error()))
-            .wrap(Wrap { trim: false })
-            .render(inner, buf);
-        return;
-    }
-    let Some(hits) = &pane.hits else {
-        return;
-    };
-    if hits.rows.is_empty() {
-        Line::styled("No users match.", theme.muted()).render(inner, buf);
-        return;
-    }
-    let height = usize::from(inner.height);
-    let offset = pane.selected.saturating_sub(height.saturating_sub(1));
-    let guard = app.worker.index();
-    let Some(index) = guard.get() else {
-        return;
-    };
-    let width = usize::from(inner.width).saturating_sub(2);
-    let number_w = 14;
-    // The state column only when the name keeps at least 18 columns.
-    let with_state = width >= 18 + number_w + STATE_W + 2;
-    let state_w = if with_state { STATE_W } else { 0 };
-    let name_w = width.saturating_sub(number_w + state_w + 2).max(4);
-    for (line, row) in hits.rows.iter().skip(offset).take(height).enumerate() {
-        let Some(entry) = index.entry_at(row.entry, hits.at) else {
-            continue;
-        };
-        let selected = offset + line == pane.selected;
-        let marker = if selected {
-            SELECTED_MARKER
-        } else {
-            UNSELECTED_MARKER
-        };
-        let mut flags = String::new();
-        if entry.is_blocked() {
-            flags.push_str(" (blocked)");
-        }
-        let name = format!("{}{flags}", entry.display_name);
-        let mut spans = vec![
-            Span::raw(marker),
-            Span::raw(pad(&name, name_w)),
-            Span::raw(" "),
-            Span::raw(pad(entry.mobile_masked.as_deref().unwrap_or("-"), number_w)),
-        ];
-        if with_state {
-            let state = entry.sms_state.map_or("-", SmsSignInState::short);
-            spans.push(Span::raw(" "));
-            spans.push(Span::styled(
-                pad(state, state_w),
-                state_style(entry.sms_state, theme),
-            ));
-        }
-        let mut l = Line::from(spans);
-        if selected {
-            l = l.style(theme.selected());
-        }
-        let y = inner.y + u16::try_from(line).unwrap_or(0);
-        l.render(
-            Rect {
-                x: inner.x,
-                y,
-                width: inner.width,
-                height: 1,
-            },
-            buf,
-        );
     }
 }
 
@@ -338,7 +273,12 @@ pub fn render_profile(
     match &p.active_block {
         Some(b) => lines.push(Line::from(vec![
             Span::styled("BLOCKED ", theme.error()),
-            Span::raw(format!("{} · {}", b.kind.describe(), safe(&b.reason))),
+            Span::raw(format!(
+                "{} {} · {}",
+                words::block_kind(b.kind),
+                when::relative(b.since, p.loaded_at),
+                safe(&b.reason)
+            )),
         ])),
         None => lines.push(Line::from(vec![
             label("Block: "),
@@ -347,12 +287,15 @@ pub fn render_profile(
     }
     lines.push(Line::from(vec![
         label("Default MFA: "),
-        Span::raw(user.default_mfa_method.map_or("(none)", |m| m.label())),
+        Span::raw(words::default_method(user.default_mfa_method)),
     ]));
     if let Some(sms) = &p.sms {
         lines.push(Line::from(vec![
             label("SMS sign-in: "),
-            Span::styled(sms.state.as_str(), state_style(Some(sms.state), theme)),
+            Span::styled(
+                words::sms_state(sms.state),
+                state_style(Some(sms.state), theme),
+            ),
         ]));
         lines.push(Line::styled(format!("  {}", sms.reason), theme.muted()));
     }
@@ -385,28 +328,28 @@ pub fn render_profile(
         Span::styled(format!("({privacy})"), theme.muted()),
     ]));
     for slot in PhoneType::ALL {
-        let number = user.method(slot).map_or_else(
-            || "(empty)".to_owned(),
-            |m| {
-                if p.revealed {
-                    m.phone_number.to_string()
-                } else {
-                    m.phone_number.masked()
-                }
-            },
-        );
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<17}", slot.label()), theme.muted()),
-            Span::raw(number),
+            Span::raw(p.show_slot(slot)),
         ]));
     }
-    if !p.revealed && !user.phone_methods.is_empty() {
-        lines.push(Line::from(vec![
-            Span::styled(app.keymap.hint(Command::Reveal), theme.key()),
-            Span::styled(" reveal (audited)", theme.muted()),
-        ]));
-    }
+    lines.push(reveal_hint(app, p, theme));
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
+}
+
+/// What `r` does for this user: reveal (audited), mask again, or nothing the role allows.
+pub fn reveal_hint(app: &App, p: &Profile, theme: Theme) -> Line<'static> {
+    let key = Span::styled(app.keymap.hint(Command::Reveal), theme.key());
+    if p.user.phone_methods.is_empty() {
+        return Line::raw("");
+    }
+    if p.revealed {
+        return Line::from(vec![key, Span::styled(" mask again", theme.muted())]);
+    }
+    match app.operator.may_act_on(&p.user) {
+        Ok(()) => Line::from(vec![key, Span::styled(" reveal (audited)", theme.muted())]),
+        Err(why) => Line::styled(format!("Numbers stay masked: {why}"), theme.muted()),
+    }
 }

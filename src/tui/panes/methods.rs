@@ -1,16 +1,20 @@
-//! Pane 2, Methods: the selected user's three slots with their fixed ids, the default method,
-//! SMS sign-in and block state, and the user's audit trail.
+//! Pane 2, Methods: the selected user's three slots, what the domain says about the selected
+//! number (with its Graph method id where there is room), the default method, SMS sign-in and
+//! block state, and the user's audit trail in plain words.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
+use super::lookup::reveal_hint;
 use crate::domain::sanitize::display_safe;
 use crate::domain::{PhoneType, SmsSignInState};
-use crate::tui::app::App;
+use crate::tui::app::{App, Profile};
+use crate::tui::hits::{Hit, Scrollable};
 use crate::tui::keymap::Command;
 use crate::tui::theme::{SELECTED_MARKER, UNSELECTED_MARKER};
+use crate::tui::{when, words};
 
 #[derive(Debug, Default)]
 pub struct MethodsPane {
@@ -31,19 +35,34 @@ impl MethodsPane {
     }
 }
 
-pub fn hints() -> &'static [Command] {
-    &[
-        Command::Add,
-        Command::Edit,
-        Command::Delete,
-        Command::SmsSignIn,
-        Command::DefaultMethod,
-        Command::FixNumber,
-        Command::Block,
-        Command::Reveal,
-        Command::Back,
-        Command::Help,
-    ]
+/// The commands the footer lists: what applies to the selected user and slot.
+pub fn hints(app: &App) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if let Some(profile) = &app.profile {
+        let filled = profile.user.method(app.methods.slot()).is_some();
+        if filled {
+            commands.extend([Command::Edit, Command::Delete]);
+            let fixable = profile
+                .check(app.methods.slot())
+                .and_then(|d| d.suggestion())
+                .is_some();
+            if fixable {
+                commands.push(Command::FixNumber);
+            }
+        } else {
+            commands.push(Command::Add);
+        }
+        commands.extend([Command::SmsSignIn, Command::DefaultMethod, Command::Block]);
+        if app.may_act_on_profile().is_ok() {
+            commands.push(Command::Reveal);
+        }
+        commands.push(Command::Copy);
+    }
+    if app.undo.is_some() {
+        commands.push(Command::Undo);
+    }
+    commands.extend([Command::Back, Command::Help]);
+    commands
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
@@ -63,10 +82,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let user = &profile.user;
+    // On a short screen the checks and settings boxes give up a line each before the audit
+    // trail loses its last one.
+    let (mut checks_h, mut details_h) = (5, 6);
+    while 5 + checks_h + details_h + 3 > area.height && (checks_h > 4 || details_h > 5) {
+        if details_h > 5 {
+            details_h -= 1;
+        } else {
+            checks_h -= 1;
+        }
+    }
     let [slots, checks, details, trail] = Layout::vertical([
         Constraint::Length(5),
-        Constraint::Length(5),
-        Constraint::Length(6),
+        Constraint::Length(checks_h),
+        Constraint::Length(details_h),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -79,20 +108,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let block = theme.panel(title, app.modal.is_none());
     let inner = block.inner(slots);
     block.render(slots, buf);
-    let wide = inner.width >= 90;
+    app.hits.push(inner, Hit::Scroll(Scrollable::Methods));
     let mut lines = Vec::new();
     for (i, slot) in PhoneType::ALL.iter().enumerate() {
         let method = user.method(*slot);
-        let number = method.map_or_else(
-            || "(empty)".to_owned(),
-            |m| {
-                if profile.revealed {
-                    m.phone_number.to_string()
-                } else {
-                    m.phone_number.masked()
-                }
-            },
-        );
+        let number = profile.show_slot(*slot);
         let state = match (slot, &profile.sms) {
             (PhoneType::Mobile, Some(s)) => s.state,
             _ => SmsSignInState::NotSupported,
@@ -108,14 +128,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 UNSELECTED_MARKER
             }),
             Span::raw(format!("{:<17}", slot.label())),
+            Span::raw(format!("{number:<20}")),
         ];
-        if wide {
-            spans.push(Span::styled(
-                format!("{}  ", slot.method_id()),
-                theme.muted(),
-            ));
-        }
-        spans.push(Span::raw(format!("{number:<20}")));
         spans.push(if flagged {
             Span::styled("! ", theme.warning())
         } else {
@@ -127,11 +141,25 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             } else {
                 theme.muted()
             };
-            spans.push(Span::styled(state.as_str(), style));
+            let text = if *slot == PhoneType::Mobile {
+                format!("SMS sign-in {}", words::sms_state(state))
+            } else {
+                "calls only (no SMS sign-in)".to_owned()
+            };
+            spans.push(Span::styled(text, style));
         }
         let mut line = Line::from(spans);
         if selected {
             line = line.style(theme.selected());
+        }
+        let row = Rect {
+            x: inner.x,
+            y: inner.y + u16::try_from(i).unwrap_or(0),
+            width: inner.width,
+            height: 1,
+        };
+        if row.y < inner.bottom() {
+            app.hits.push(row, Hit::Slot(i));
         }
         lines.push(line);
     }
@@ -145,16 +173,33 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let label = |s: &'static str| Span::styled(s, theme.muted());
     let mut lines = vec![Line::from(vec![
         label("Default MFA method  "),
-        Span::raw(
-            user.default_mfa_method
-                .map_or_else(|| "(none)".to_owned(), |m| format!("{} ({m})", m.label())),
-        ),
+        Span::raw(words::default_method(user.default_mfa_method)),
     ])];
+    // The block first: on a short screen it is the last line to go.
+    match &profile.active_block {
+        Some(b) => lines.push(Line::from(vec![
+            label("Block               "),
+            Span::styled("blocked", theme.error()),
+            Span::raw(format!(
+                " · {} {}{} · {}",
+                words::block_kind(b.kind),
+                when::relative(b.since, profile.loaded_at),
+                b.until
+                    .map(|u| format!(", ends {}", when::relative(u, profile.loaded_at)))
+                    .unwrap_or_default(),
+                display_safe(&b.reason)
+            )),
+        ])),
+        None => lines.push(Line::from(vec![
+            label("Block               "),
+            Span::styled("not blocked", theme.ok()),
+        ])),
+    }
     match &profile.sms {
         Some(s) => lines.push(Line::from(vec![
             label("SMS sign-in         "),
             Span::styled(
-                s.state.as_str(),
+                words::sms_state(s.state),
                 if s.state == SmsSignInState::Ready {
                     theme.ok()
                 } else {
@@ -168,74 +213,79 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Span::raw("needs a mobile number"),
         ])),
     }
-    match &profile.active_block {
-        Some(b) => lines.push(Line::from(vec![
-            label("Block               "),
-            Span::styled("blocked", theme.error()),
-            Span::raw(format!(
-                " · {} since {}{} · {}",
-                b.kind.describe(),
-                b.since,
-                b.until.map(|u| format!(" until {u}")).unwrap_or_default(),
-                display_safe(&b.reason)
-            )),
-        ])),
-        None => lines.push(Line::from(vec![
-            label("Block               "),
-            Span::styled("not blocked", theme.ok()),
-        ])),
-    }
-    lines.push(Line::from(vec![
+    let mut numbers = vec![
         label("Numbers             "),
         Span::raw(if profile.revealed {
-            "revealed (audited)"
+            "revealed (audited) · "
         } else {
-            "masked"
+            "masked · "
         }),
-    ]));
+    ];
+    numbers.extend(reveal_hint(app, profile, theme).spans);
+    lines.push(Line::from(numbers));
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
 
+    render_trail(app, profile, trail, buf);
+}
+
+/// The user's audit trail, newest first, in plain words, with times relative to the load.
+fn render_trail(app: &App, profile: &Profile, area: Rect, buf: &mut Buffer) {
+    let theme = app.theme;
     let block = theme.panel(" Audit trail (newest first) ", false);
-    let inner = block.inner(trail);
-    block.render(trail, buf);
+    let inner = block.inner(area);
+    block.render(area, buf);
     if profile.audit.is_empty() {
         Line::styled("No changes recorded for this user.", theme.muted()).render(inner, buf);
         return;
     }
-    let lines: Vec<Line<'_>> = profile
-        .audit
-        .iter()
-        .take(usize::from(inner.height))
-        .map(|e| {
-            let change = match (&e.before, &e.after) {
-                (Some(b), Some(a)) => format!("{b} → {a}"),
-                (None, Some(a)) => a.clone(),
-                (Some(b), None) => b.clone(),
-                (None, None) => String::new(),
-            };
-            let reason = e
-                .reason
-                .as_deref()
-                .map(|r| format!(" · {r}"))
-                .unwrap_or_default();
-            Line::from(vec![
-                Span::styled(format!("{} ", e.at), theme.muted()),
-                Span::raw(format!("{} ", display_safe(&e.operator))),
-                Span::styled(format!("{} ", e.action), theme.emphasis()),
-                Span::raw(display_safe(&format!("{change}{reason}")).into_owned()),
-            ])
-        })
-        .collect();
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for e in &profile.audit {
+        let value = |v: &str| words::audit_value(&e.action, v);
+        let change = match (&e.before, &e.after) {
+            (Some(b), Some(a)) => format!(": {} → {}", value(b), value(a)),
+            (None, Some(a)) => format!(": {}", value(a)),
+            (Some(b), None) => format!(": {}", value(b)),
+            (None, None) => String::new(),
+        };
+        let reason = e
+            .reason
+            .as_deref()
+            .map(|r| format!(" · {}", words::audit_reason(&e.action, r)))
+            .unwrap_or_default();
+        let line = Line::from(vec![
+            Span::styled(
+                format!("{:>11}  ", when::relative(e.at, profile.loaded_at)),
+                theme.muted(),
+            ),
+            Span::raw(format!("{} ", display_safe(&words::actor(&e.operator)))),
+            Span::styled(words::audit_action(e), theme.emphasis()),
+            Span::raw(display_safe(&format!("{change}{reason}")).into_owned()),
+        ]);
+        lines.extend(crate::tui::widgets::wrap::line(line, inner.width));
+        if lines.len() >= usize::from(inner.height) {
+            break;
+        }
+    }
     Paragraph::new(lines).render(inner, buf);
 }
 
 /// What the domain says about the selected slot's number, with the one-key fix when there is one.
-fn render_checks(app: &App, profile: &crate::tui::app::Profile, area: Rect, buf: &mut Buffer) {
+fn render_checks(app: &App, profile: &Profile, area: Rect, buf: &mut Buffer) {
     let theme = app.theme;
     let slot = app.methods.slot();
-    let block = theme.panel(format!(" Checks · {} ", slot.label().to_lowercase()), false);
+    // The Graph method id is for the few who need it: on the box of the selected slot, and only
+    // where there is room.
+    let id = if area.width >= 100 {
+        format!(" · Graph method id {}", slot.method_id())
+    } else {
+        String::new()
+    };
+    let block = theme.panel(
+        format!(" Checks · {}{id} ", slot.label().to_lowercase()),
+        false,
+    );
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(method) = profile.user.method(slot) else {
@@ -268,19 +318,17 @@ fn render_checks(app: &App, profile: &crate::tui::app::Profile, area: Rect, buf:
             ));
         }
         if let Some(suggestion) = d.suggestion() {
-            let shown = if profile.revealed {
-                suggestion.to_string()
-            } else {
-                suggestion.masked()
-            };
             lines.push(Line::from(vec![
                 Span::styled(app.keymap.hint(Command::FixNumber), theme.key()),
-                Span::raw(format!(" replace with {shown}")),
+                Span::raw(format!(" replace with {}", profile.show(suggestion))),
             ]));
         }
         if d.warnings.is_empty() && d.errors.is_empty() {
             lines.push(Line::styled(
-                format!("{} looks right for this slot", method.phone_number.masked()),
+                format!(
+                    "{} looks right for this slot",
+                    profile.show(&method.phone_number)
+                ),
                 theme.ok(),
             ));
         }

@@ -10,12 +10,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::domain::PhoneType;
+use crate::domain::User;
 use crate::domain::sanitize::display_safe;
 use crate::sim::session::page::Tone;
 use crate::sim::session::{CallScreen, Waiting};
 use crate::sim::voice::Listening;
 use crate::sim::{Channel, DemoPlayer, FlowRequest, PlayedStep, Session};
 use crate::tui::app::App;
+use crate::tui::hits::{Hit, Scrollable};
 use crate::tui::keymap::Command;
 use crate::tui::widgets::text_input::TextInput;
 
@@ -30,51 +32,72 @@ pub struct FlowChoice {
 }
 
 /// The flows on offer: SMS sign-in always; MFA and password reset for the selected user, by
-/// their default method or a chosen channel and slot.
-pub fn flow_choices(upn: Option<&str>) -> Vec<FlowChoice> {
+/// their default method or a chosen channel, only to the phones the user has.
+pub fn flow_choices(user: Option<&User>) -> Vec<FlowChoice> {
     let mut choices = vec![FlowChoice {
         label: "SMS sign-in: the user types their phone number".into(),
         request: FlowRequest::SmsSignIn,
     }];
-    let Some(upn) = upn else {
+    let Some(user) = user else {
         return choices;
     };
-    let ways: [(&str, Option<Channel>, Option<PhoneType>); 5] = [
-        ("default method", None, None),
-        (
-            "text to mobile",
+    let upn = user.upn().as_str();
+    let mut ways: Vec<(String, Option<Channel>, Option<PhoneType>)> = Vec::new();
+    if let Some(default) = user.default_mfa_method {
+        ways.push((
+            format!("default method ({})", default.label().to_lowercase()),
+            None,
+            None,
+        ));
+    }
+    let has = |slot| user.method(slot).is_some();
+    if has(PhoneType::Mobile) {
+        ways.push((
+            "text to mobile".into(),
             Some(Channel::Sms),
             Some(PhoneType::Mobile),
-        ),
-        ("call mobile", Some(Channel::Voice), Some(PhoneType::Mobile)),
-        (
-            "call alternate mobile",
+        ));
+        ways.push((
+            "call mobile".into(),
+            Some(Channel::Voice),
+            Some(PhoneType::Mobile),
+        ));
+    }
+    if has(PhoneType::AlternateMobile) {
+        ways.push((
+            "call alternate mobile".into(),
             Some(Channel::Voice),
             Some(PhoneType::AlternateMobile),
-        ),
-        ("call office", Some(Channel::Voice), Some(PhoneType::Office)),
-    ];
-    for (label, via, slot) in ways {
+        ));
+    }
+    if has(PhoneType::Office) {
+        ways.push((
+            "call office".into(),
+            Some(Channel::Voice),
+            Some(PhoneType::Office),
+        ));
+    }
+    for (label, via, slot) in &ways {
         choices.push(FlowChoice {
             label: format!("MFA · {label}"),
             request: FlowRequest::Mfa {
                 upn: upn.to_owned(),
-                via,
-                slot,
+                via: *via,
+                slot: *slot,
             },
         });
     }
-    for (label, via, slot) in ways {
+    for (label, via, slot) in &ways {
         // SSPR never uses the alternate mobile; offering it would only teach the refusal.
-        if slot == Some(PhoneType::AlternateMobile) {
+        if *slot == Some(PhoneType::AlternateMobile) {
             continue;
         }
         choices.push(FlowChoice {
             label: format!("Password reset · {label}"),
             request: FlowRequest::Sspr {
                 upn: upn.to_owned(),
-                via,
-                slot,
+                via: *via,
+                slot: *slot,
             },
         });
     }
@@ -94,6 +117,8 @@ pub struct SigninPane {
     pub subject: Option<String>,
     /// Sign-in records the shown session had written when the views were last refreshed.
     pub seen_records: usize,
+    /// Timeline lines scrolled up from the newest (the wheel scrolls it).
+    pub timeline_up: usize,
 }
 
 impl SigninPane {
@@ -121,6 +146,16 @@ impl SigninPane {
                 .is_some_and(|s| matches!(s.waiting(), Waiting::PhoneNumber | Waiting::Code))
     }
 
+    /// Scrolls the timeline towards older steps by `delta` lines (negative: newer). Drawing
+    /// stops at the oldest line.
+    pub fn scroll_timeline(&mut self, delta: isize) {
+        let len = self.active().map_or(0, |s| s.timeline().len());
+        self.timeline_up = self
+            .timeline_up
+            .saturating_add_signed(delta)
+            .min(len.saturating_sub(1));
+    }
+
     /// Whether keypad keys go to a call now.
     pub fn takes_keys(&self) -> bool {
         self.demo.is_none()
@@ -141,34 +176,42 @@ pub fn is_keypad_char(c: char) -> bool {
     c.is_ascii_digit() || c == '#' || c == '*'
 }
 
-pub fn hints(pane: &SigninPane) -> &'static [Command] {
+pub fn hints(pane: &SigninPane) -> Vec<Command> {
     if pane.demo.is_some() {
-        return &[Command::NextStep, Command::Back, Command::Help];
+        return vec![Command::NextStep, Command::Back, Command::Help];
     }
-    match pane.session.as_ref().map(Session::waiting) {
-        Some(Waiting::IncomingCall) => &[
+    let mut commands = match pane.session.as_ref().map(Session::waiting) {
+        Some(Waiting::IncomingCall) => vec![
             Command::AnswerCall,
             Command::HangUp,
             Command::AdvanceTime,
             Command::Conditions,
         ],
-        Some(Waiting::Keys) => &[Command::HangUp, Command::AdvanceTime, Command::Conditions],
-        Some(Waiting::PhoneNumber | Waiting::Code) => &[
+        Some(Waiting::Keys) => vec![Command::HangUp, Command::AdvanceTime, Command::Conditions],
+        Some(Waiting::PhoneNumber | Waiting::Code) => vec![
             Command::Submit,
             Command::Resend,
             Command::AdvanceTime,
             Command::Conditions,
             Command::Back,
         ],
-        _ => &[
+        _ => vec![
             Command::NewSignIn,
             Command::PlayDemo,
             Command::Resend,
             Command::AdvanceTime,
             Command::Conditions,
+            Command::ResetWorld,
             Command::Help,
         ],
+    };
+    if pane
+        .active()
+        .is_some_and(|s| s.view().correlation_id.is_some())
+    {
+        commands.push(Command::Copy);
     }
+    commands
 }
 
 /// `m:ss` for a countdown.
@@ -384,8 +427,14 @@ fn render_phone(app: &App, session: Option<&Session>, area: Rect, buf: &mut Buff
                     Listening::ForApproval => "#, PIN then #, or 0# to report fraud",
                     Listening::ForFraudConfirmation => "1 to confirm the fraud report",
                 };
+                // "keypad: 0 pressed" read like the 0 key: count the presses in words.
+                let pressed = match keys_pressed {
+                    0 => "no keys pressed yet".to_owned(),
+                    1 => "1 key pressed".to_owned(),
+                    n => format!("{n} keys pressed"),
+                };
                 lines.push(Line::styled(
-                    format!("keypad: {keys_pressed} pressed · waiting for {waiting_for}"),
+                    format!("{pressed} · waiting for {waiting_for}"),
                     theme.muted(),
                 ));
             }
@@ -422,11 +471,17 @@ fn render_timeline(app: &App, session: Option<&Session>, area: Rect, buf: &mut B
         .render(inner, buf);
         return;
     };
+    app.hits.push(inner, Hit::Scroll(Scrollable::Timeline));
     let timeline = session.timeline();
     let room = usize::from(inner.height);
+    let up = app
+        .signin
+        .timeline_up
+        .min(timeline.len().saturating_sub(room));
     let lines: Vec<Line<'_>> = timeline
         .iter()
-        .skip(timeline.len().saturating_sub(room))
+        .skip(timeline.len().saturating_sub(room + up))
+        .take(room)
         .map(|entry| Line::raw(display_safe(&entry.line()).into_owned()))
         .collect();
     Paragraph::new(lines).render(inner, buf);

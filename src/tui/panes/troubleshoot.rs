@@ -14,6 +14,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::domain::sanitize::display_safe;
 use crate::tui::app::App;
+use crate::tui::hits::{Hit, Scrollable};
 use crate::tui::keymap::Command;
 use crate::tui::theme::{SELECTED_MARKER, UNSELECTED_MARKER};
 use crate::wizard::{Checkup, Current, VisitKind, Wizard};
@@ -55,24 +56,24 @@ impl TroubleshootPane {
 /// Lines PgUp and PgDn move the path by.
 pub const PAGE: isize = 5;
 
-pub fn hints(pane: &TroubleshootPane) -> &'static [Command] {
+pub fn hints(pane: &TroubleshootPane) -> Vec<Command> {
     let Some(wizard) = &pane.wizard else {
         return if pane.checkup.is_some() {
-            &[
+            vec![
                 Command::Open,
                 Command::PageUp,
                 Command::NewWizard,
                 Command::Help,
             ]
         } else {
-            &[Command::NewWizard, Command::Help]
+            vec![Command::NewWizard, Command::Help]
         };
     };
-    match wizard.current() {
+    let mut commands = match wizard.current() {
         Ok(Current::Question {
             device_shortcut: true,
             ..
-        }) => &[
+        }) => vec![
             Command::Down,
             Command::Open,
             Command::DeviceAnswer,
@@ -81,7 +82,7 @@ pub fn hints(pane: &TroubleshootPane) -> &'static [Command] {
             Command::WriteTicket,
             Command::NewWizard,
         ],
-        Ok(Current::Question { .. }) => &[
+        Ok(Current::Question { .. }) => vec![
             Command::Down,
             Command::Open,
             Command::Back,
@@ -94,7 +95,7 @@ pub fn hints(pane: &TroubleshootPane) -> &'static [Command] {
             retry_in_sign_in: true,
             action: None,
             ..
-        }) => &[
+        }) => vec![
             Command::RetryInSignIn,
             Command::Back,
             Command::PageUp,
@@ -104,7 +105,7 @@ pub fn hints(pane: &TroubleshootPane) -> &'static [Command] {
         Ok(Current::Remedy {
             retry_in_sign_in: true,
             ..
-        }) => &[
+        }) => vec![
             Command::Open,
             Command::RetryInSignIn,
             Command::Back,
@@ -112,20 +113,22 @@ pub fn hints(pane: &TroubleshootPane) -> &'static [Command] {
             Command::WriteTicket,
             Command::NewWizard,
         ],
-        Ok(Current::Remedy { action: None, .. }) => &[
+        Ok(Current::Remedy { action: None, .. }) => vec![
             Command::Back,
             Command::PageUp,
             Command::WriteTicket,
             Command::NewWizard,
         ],
-        _ => &[
+        _ => vec![
             Command::Open,
             Command::Back,
             Command::PageUp,
             Command::WriteTicket,
             Command::NewWizard,
         ],
-    }
+    };
+    commands.push(Command::Copy);
+    commands
 }
 
 /// The footer's word for a command where it means something particular here: above all what
@@ -227,6 +230,9 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
     let theme = app.theme;
     let key = |c: Command| Span::styled(app.keymap.hint(c), theme.key());
     let mut lines = Vec::new();
+    // Where the answers start, for clicks (only when nothing above them wraps).
+    let mut answers_at = None;
+    let mut answer_count = 0;
     let title = match wizard.current() {
         Ok(Current::Question {
             text,
@@ -240,6 +246,8 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
                 lines.push(Line::styled(help.to_owned(), theme.muted()));
             }
             lines.push(Line::raw(""));
+            answers_at = Some(lines.len());
+            answer_count = answers.len();
             for (i, answer) in answers.iter().enumerate() {
                 if Some(i) == app.troubleshoot.selected {
                     lines.push(Line::styled(
@@ -330,6 +338,27 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
     let block = theme.panel(title, app.modal.is_none());
     let inner = block.inner(area);
     block.render(area, buf);
+    if let Some(at) = answers_at {
+        let above = crate::tui::widgets::dialog::wrapped_height(&lines[..at], inner.width);
+        let unwrapped = usize::from(above) == at;
+        if unwrapped {
+            app.hits.push(inner, Hit::Scroll(Scrollable::Answers));
+            for i in 0..answer_count {
+                let y = inner.y + u16::try_from(at + i).unwrap_or(u16::MAX);
+                if y < inner.bottom() {
+                    app.hits.push(
+                        Rect {
+                            x: inner.x,
+                            y,
+                            width: inner.width,
+                            height: 1,
+                        },
+                        Hit::Answer(i),
+                    );
+                }
+            }
+        }
+    }
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);

@@ -1,5 +1,6 @@
-//! Modal dialogs: a yes/no confirmation for every destructive change, a reason prompt for block
-//! and unblock, and a picker for the default method.
+//! Modal dialogs: a yes/no confirmation for every destructive change (or, when the change is
+//! refused before it is tried, the refusal in its place), a reason prompt for block and unblock,
+//! and pickers.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,6 +11,7 @@ use super::popup;
 use super::text_input::TextInput;
 use crate::domain::Edit;
 use crate::domain::sanitize::display_safe;
+use crate::tui::hits::{Hit, HitMap, Scrollable};
 use crate::tui::keymap::{Command, Keymap};
 use crate::tui::theme::{SELECTED_MARKER, Theme, UNSELECTED_MARKER};
 
@@ -18,9 +20,9 @@ use crate::tui::theme::{SELECTED_MARKER, Theme, UNSELECTED_MARKER};
 pub struct PendingEdit {
     pub upn: String,
     pub edit: Edit,
-    /// What the toast says on success, e.g. "deleted the mobile number".
+    /// What the notice says on success, e.g. "deleted the mobile number".
     pub done: String,
-    /// What the refusal says it could not do, e.g. "delete mobile".
+    /// The change as a phrase for a refusal, e.g. "delete the mobile number of Sam Okafor".
     pub what: String,
 }
 
@@ -31,6 +33,10 @@ pub enum OnYes {
     Edit(PendingEdit),
     /// The troubleshooting wizard's pending action.
     WizardAction,
+    /// Undo the last change of the session.
+    Undo,
+    /// Reset the simulated world (phones, faults, counters, codes).
+    ResetWorld,
 }
 
 #[derive(Clone, Debug)]
@@ -38,6 +44,9 @@ pub struct Confirm {
     pub title: String,
     pub message: Vec<String>,
     pub on_yes: OnYes,
+    /// Why the change would be refused, when that is known before asking: the dialog then
+    /// says so and offers no "yes".
+    pub refusal: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -51,11 +60,21 @@ pub struct ReasonPrompt {
 /// Longest reason the prompt takes (the domain's limit).
 pub const REASON_MAX_CHARS: usize = crate::domain::rules::MAX_REASON_CHARS;
 
+/// How a picker's choice takes effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickerKind {
+    /// Enter chooses and closes; Esc cancels.
+    Choose,
+    /// Enter changes the row at once and the picker stays open; Esc only closes it.
+    Toggle,
+}
+
 #[derive(Clone, Debug)]
 pub struct Picker<T> {
     pub title: String,
     pub options: Vec<(String, T)>,
     pub selected: usize,
+    pub kind: PickerKind,
 }
 
 impl<T> Picker<T> {
@@ -74,20 +93,53 @@ impl<T> Picker<T> {
     }
 }
 
-fn footer(keymap: &Keymap, theme: Theme, items: &[(Command, &str)]) -> Line<'static> {
+/// A row of key buttons (`y yes · n no`); each is clickable.
+pub fn buttons(
+    keymap: &Keymap,
+    theme: Theme,
+    items: &[(Command, &str)],
+    area: Rect,
+    buf: &mut Buffer,
+    hits: &HitMap,
+) {
     let mut spans = Vec::new();
+    let mut x = area.x;
     for (i, (command, label)) in items.iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw(" · "));
+            x = x.saturating_add(3);
         }
-        spans.push(Span::styled(keymap.hint(*command), theme.key()));
+        let key = keymap.hint(*command);
+        let text = format!("{key} {label}");
+        let width = u16::try_from(Line::raw(text.as_str()).width()).unwrap_or(u16::MAX);
+        hits.push(
+            Rect {
+                x,
+                y: area.y,
+                width: width.min(area.right().saturating_sub(x)),
+                height: 1.min(area.height),
+            },
+            Hit::Button(*command),
+        );
+        x = x.saturating_add(width);
+        spans.push(Span::styled(key, theme.key()));
         spans.push(Span::raw(format!(" {label}")));
     }
-    Line::from(spans)
+    Paragraph::new(Line::from(spans))
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
 }
 
 fn body_and_footer(inner: Rect) -> [Rect; 2] {
     Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner)
+}
+
+/// Lines `text` takes wrapped at `width` (at least one).
+pub fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
+    let total = Paragraph::new(lines.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(width.max(1));
+    u16::try_from(total).unwrap_or(u16::MAX).max(1)
 }
 
 pub fn render_confirm(
@@ -96,29 +148,41 @@ pub fn render_confirm(
     buf: &mut Buffer,
     theme: Theme,
     keymap: &Keymap,
+    hits: &HitMap,
 ) {
-    let rect = popup::centered(area, 64, 9);
-    let inner = popup::frame(
-        rect,
-        buf,
-        Line::styled(format!(" {} ", dialog.title), theme.title()),
-        theme.border(true),
-    );
-    let [body, foot] = body_and_footer(inner);
-    let lines: Vec<Line<'_>> = dialog
+    let width = 64.min(area.width);
+    let mut lines: Vec<Line<'_>> = dialog
         .message
         .iter()
         .map(|m| Line::raw(display_safe(m).into_owned()))
         .collect();
+    if let Some(why) = &dialog.refusal {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(
+            format!("✗ {}", display_safe(why)),
+            theme.error(),
+        ));
+    }
+    let height = wrapped_height(&lines, width.saturating_sub(2)).saturating_add(3);
+    let rect = popup::centered(area, width, height);
+    let title = format!(" {} ", display_safe(&dialog.title));
+    let inner = popup::frame(
+        rect,
+        buf,
+        Line::styled(title, theme.title()),
+        theme.border(true),
+    );
+    let [body, foot] = body_and_footer(inner);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(body, buf);
-    footer(
-        keymap,
-        theme,
-        &[(Command::Confirm, "yes"), (Command::Deny, "no")],
-    )
-    .render(foot, buf);
+    let items: &[(Command, &str)] = match dialog.refusal {
+        Some(_) => &[(Command::Back, "close · nothing was changed")],
+        None => &[(Command::Confirm, "yes"), (Command::Deny, "no")],
+    };
+    buttons(keymap, theme, items, foot, buf, hits);
 }
 
 /// Draws the reason prompt; returns where the cursor goes.
@@ -128,6 +192,7 @@ pub fn render_reason(
     buf: &mut Buffer,
     theme: Theme,
     keymap: &Keymap,
+    hits: &HitMap,
 ) -> Option<(u16, u16)> {
     let rect = popup::centered(area, 70, 8);
     let inner = popup::frame(
@@ -138,28 +203,23 @@ pub fn render_reason(
     );
     let [body, foot] = body_and_footer(inner);
     let label = "Reason: ";
-    let shown: String = prompt.input.value().to_owned();
     let lines = vec![
         Line::styled("The reason goes into the audit trail.", theme.muted()),
         Line::from(vec![
             Span::styled(label, theme.emphasis()),
-            Span::raw(shown),
+            super::text_input::spans(&prompt.input, theme),
         ]),
     ];
     Paragraph::new(lines).render(body, buf);
-    footer(
+    buttons(
         keymap,
         theme,
         &[(Command::Submit, "confirm"), (Command::Cancel, "cancel")],
-    )
-    .render(foot, buf);
-    let typed: String = prompt
-        .input
-        .value()
-        .chars()
-        .take(prompt.input.cursor())
-        .collect();
-    let offset = u16::try_from(label.len() + Line::raw(typed).width()).unwrap_or(u16::MAX);
+        foot,
+        buf,
+        hits,
+    );
+    let offset = u16::try_from(label.len() + prompt.input.cursor_width()).unwrap_or(u16::MAX);
     (body.height > 1 && offset < body.width).then(|| (body.x + offset, body.y + 1))
 }
 
@@ -169,11 +229,19 @@ pub fn render_picker<T>(
     buf: &mut Buffer,
     theme: Theme,
     keymap: &Keymap,
+    hits: &HitMap,
 ) {
     let height = u16::try_from(picker.options.len())
         .unwrap_or(u16::MAX)
         .saturating_add(4);
-    let rect = popup::centered(area, 48, height);
+    let width = picker
+        .options
+        .iter()
+        .map(|(label, _)| Line::raw(label.as_str()).width() + 4)
+        .chain([picker.title.chars().count() + 6, 48])
+        .max()
+        .map_or(48, |w| u16::try_from(w).unwrap_or(u16::MAX));
+    let rect = popup::centered(area, width, height);
     let inner = popup::frame(
         rect,
         buf,
@@ -181,11 +249,24 @@ pub fn render_picker<T>(
         theme.border(true),
     );
     let [body, foot] = body_and_footer(inner);
+    hits.push(body, Hit::Scroll(Scrollable::Picker));
+    // Keep the selected row in view when the screen is shorter than the list.
+    let room = usize::from(body.height).max(1);
+    let skip = picker.selected.saturating_sub(room - 1);
     let lines: Vec<Line<'_>> = picker
         .options
         .iter()
         .enumerate()
+        .skip(skip)
+        .take(room)
         .map(|(i, (label, _))| {
+            let row = Rect {
+                x: body.x,
+                y: body.y + u16::try_from(i - skip).unwrap_or(0),
+                width: body.width,
+                height: 1,
+            };
+            hits.push(row, Hit::Choice(i));
             if i == picker.selected {
                 Line::styled(format!("{SELECTED_MARKER}{label}"), theme.selected())
             } else {
@@ -194,10 +275,12 @@ pub fn render_picker<T>(
         })
         .collect();
     Paragraph::new(lines).render(body, buf);
-    footer(
-        keymap,
-        theme,
-        &[(Command::Open, "choose"), (Command::Back, "cancel")],
-    )
-    .render(foot, buf);
+    let items: &[(Command, &str)] = match picker.kind {
+        PickerKind::Choose => &[(Command::Open, "choose"), (Command::Back, "cancel")],
+        PickerKind::Toggle => &[
+            (Command::Open, "change (applies at once)"),
+            (Command::Back, "close"),
+        ],
+    };
+    buttons(keymap, theme, items, foot, buf, hits);
 }

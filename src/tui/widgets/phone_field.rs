@@ -13,7 +13,6 @@ use super::popup;
 use super::text_input::TextInput;
 use crate::domain::diagnosis::{self, PhoneCheck};
 use crate::domain::phone::MAX_INPUT_CHARS;
-use crate::domain::sanitize::display_safe;
 use crate::domain::{PhoneNumber, PhoneType, Region};
 use crate::tui::keymap::{Command, Keymap};
 use crate::tui::theme::Theme;
@@ -120,7 +119,7 @@ pub fn render(
     let prompt = "Number: ";
     let mut lines = vec![Line::from(vec![
         Span::styled(prompt, theme.emphasis()),
-        Span::raw(display_safe(field.input.value()).into_owned()),
+        super::text_input::spans(&field.input, theme),
     ])];
     lines.push(Line::raw(""));
     if field.input.value().trim().is_empty() {
@@ -193,16 +192,7 @@ pub fn render(
         Span::raw(" cancel"),
     ])
     .render(footer, buf);
-    let typed = field
-        .input
-        .value()
-        .chars()
-        .take(field.input.cursor())
-        .collect::<String>();
-    let offset = u16::try_from(
-        prompt.len() + ratatui::text::Line::raw(display_safe(&typed).into_owned()).width(),
-    )
-    .unwrap_or(u16::MAX);
+    let offset = u16::try_from(prompt.len() + field.input.cursor_width()).unwrap_or(u16::MAX);
     (offset < body.width).then(|| (body.x + offset, body.y))
 }
 

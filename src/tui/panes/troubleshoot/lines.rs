@@ -10,6 +10,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use crate::domain::sanitize::display_safe;
 use crate::tui::app::App;
+use crate::tui::hits::{Hit, Scrollable};
 use crate::tui::keymap::Command;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fit::wrap;
@@ -156,5 +157,6 @@ pub(super) fn render_scrolled(
     }
     let inner = block.inner(area);
     block.render(area, buf);
+    app.hits.push(inner, Hit::Scroll(Scrollable::WizardPath));
     Paragraph::new(lines.into_iter().skip(skip).take(room).collect::<Vec<_>>()).render(inner, buf);
 }
