@@ -707,10 +707,7 @@ fn graph_config(cli: &Cli) -> Result<Option<crate::graph::GraphConfig>, Failure>
 /// refused, as they never touch a real tenant.
 fn run_on_tenant(cli: Cli, graph: &crate::graph::GraphConfig) -> Outcome {
     let Some(command) = cli.command else {
-        return Err(Failure::refused(
-            "the terminal UI works on the simulated tenant only for now; on a real tenant use \
-             the commands (phonedesk --tenant T user search NAME, user show, phone …)",
-        ));
+        return start_ui_on_tenant(&cli, graph);
     };
     if let Some(done) = without_a_directory(&command) {
         return done;
@@ -730,16 +727,9 @@ fn run_on_tenant(cli: Cli, graph: &crate::graph::GraphConfig) -> Outcome {
     if let Some(what) = simulated_only {
         return Err(graph_cmd::simulated_only(what, &graph.tenant));
     }
-    let record = graph_cmd::open(graph, cli.db)?;
-    // The audit names the signed-in account unless --operator says otherwise.
-    let name = cli
-        .operator
-        .clone()
-        .or_else(|| match crate::store::Record::kind(&record) {
-            crate::store::RecordKind::Graph { account, .. } => account,
-            crate::store::RecordKind::Simulated { .. } => None,
-        });
-    let operator = config::operator(name, cli.role).map_err(Failure::usage)?;
+    let record = graph_cmd::open(graph, cli.db.clone())?;
+    let operator = config::operator(operator_name(cli.operator.clone(), &record), cli.role)
+        .map_err(Failure::usage)?;
     match command {
         Command::Signin(cmd) => graph_cmd::simulate_on_copy(&record, &operator, cmd),
         command => dispatch_record(&record, &operator, command),
@@ -886,6 +876,30 @@ pub fn open_store_with(
     Ok(store::open_sled_with(&path, clock, &|notice| {
         output::note(notice);
     })?)
+}
+
+/// The terminal UI on a real tenant: every call to it runs on the UI's worker.
+fn start_ui_on_tenant(cli: &Cli, graph: &crate::graph::GraphConfig) -> Outcome {
+    if let Some(why) = crate::tui::terminal::refusal() {
+        return Err(Failure::refused(why));
+    }
+    let record = graph_cmd::open(graph, cli.db.clone())?;
+    let operator = config::operator(operator_name(cli.operator.clone(), &record), cli.role)
+        .map_err(Failure::usage)?;
+    let record: Arc<dyn Record> = Arc::new(record);
+    match crate::tui::run(record, operator, Arc::new(VirtualClock::live())) {
+        Ok(0) => Ok(()),
+        Ok(code) => std::process::exit(i32::from(code)),
+        Err(why) => Err(Failure::refused(why)),
+    }
+}
+
+/// The audit names the signed-in account unless --operator says otherwise.
+fn operator_name(flag: Option<String>, record: &dyn Record) -> Option<String> {
+    flag.or_else(|| match record.kind() {
+        crate::store::RecordKind::Graph { account, .. } => account,
+        crate::store::RecordKind::Simulated { .. } => None,
+    })
 }
 
 /// Opens the database, seeds it on first run, and hands over to the terminal UI.

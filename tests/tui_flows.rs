@@ -429,7 +429,9 @@ fn conditions_toggle_the_phone_and_the_providers() {
     t.press(Command::Open);
     assert!(t.screen().contains("Power off"), "{}", t.screen());
     let rosa = phonedesk::domain::PhoneNumber::parse_canonical("+1 2065550101").unwrap();
-    let device = phonedesk::store::devices::device(t.app.store.backend(), &rosa).unwrap();
+    let device =
+        phonedesk::store::devices::device(t.app.store.simulated().unwrap().backend(), &rosa)
+            .unwrap();
     assert!(!device.powered_on);
     let audit = t.app.store.audit(None, 1).unwrap();
     assert!(audit[0].action.starts_with("device"), "{:?}", audit[0]);

@@ -47,7 +47,7 @@ use super::worker::{Worker, WorkerMsg};
 use crate::domain::search::{Filter, Hits};
 use crate::domain::{DefaultMethod, Operator, Policy, Tenant};
 use crate::sim::VirtualClock;
-use crate::store::{Directory, StoreError};
+use crate::store::{Record, StoreError};
 
 /// The panes, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,7 +110,7 @@ pub struct Startup {
 }
 
 pub struct App {
-    pub store: Arc<dyn Directory>,
+    pub store: Arc<dyn Record>,
     pub operator: Operator,
     pub tenant: Tenant,
     /// The tenant policy, read once: it changes only by import, which needs a restart.
@@ -161,14 +161,17 @@ pub struct App {
 impl App {
     /// Builds the app and starts the search worker, which reports on `worker`.
     pub fn new(
-        store: Arc<dyn Directory>,
+        store: Arc<dyn Record>,
         operator: Operator,
         startup: Startup,
         worker: UnboundedSender<WorkerMsg>,
     ) -> Result<Self, StoreError> {
         let tenant = store.tenant()?;
         let policy = store.policy()?;
-        let location = store.location();
+        let location = match store.kind() {
+            crate::store::RecordKind::Simulated { path } => format!("db {path}"),
+            graph => graph.label(),
+        };
         let worker = Worker::start(Arc::clone(&store), worker);
         let mut app = Self {
             store,
@@ -267,6 +270,24 @@ impl App {
                 }
             }
             WorkerMsg::IndexFailed(why) => self.lookup.status = IndexStatus::Failed(why),
+            WorkerMsg::TenantReady => {
+                self.lookup.status = IndexStatus::Tenant;
+                self.run_query();
+            }
+            WorkerMsg::SearchFailed { generation, why } => {
+                if generation != self.lookup.pending {
+                    return;
+                }
+                self.lookup.answered = generation;
+                self.lookup.hits = None;
+                self.alert("The tenant could not answer the search", why);
+            }
+            WorkerMsg::SearchNote(note) => {
+                if self.lookup.note.as_deref() != Some(note.as_str()) {
+                    self.toast(crate::tui::widgets::toast::ToastKind::Info, note.clone());
+                    self.lookup.note = Some(note);
+                }
+            }
             WorkerMsg::Profile { generation, loaded } => {
                 if generation != self.profile_pending {
                     return;
@@ -330,19 +351,10 @@ impl App {
         self.profile_pending = self.worker.load_profile(&upn);
     }
 
-    /// Loads a profile on this thread: after an edit or a reveal, when the screen must show the
-    /// result before the next frame. Selection changes load on the worker instead.
+    /// Loads a profile again after an edit or a reveal, on the worker like every read of the
+    /// record (on a real tenant it is a network call); it supersedes any load on its way.
     fn load_profile(&mut self, upn: &str, revealed: bool) {
-        // A load here supersedes one still on its way from the worker.
-        self.profile_pending = self.worker.supersede_profile();
-        self.profile_answered = self.profile_pending;
-        match Profile::load(self.store.as_ref(), upn, revealed) {
-            Ok(profile) => self.set_profile(Some(profile)),
-            Err(e) => {
-                self.set_profile(None);
-                self.report(&format!("Cannot show {upn}"), &e);
-            }
-        }
+        self.profile_pending = self.worker.load_profile_as(upn, revealed);
     }
 
     /// Reloads the shown profile after a change, keeping it revealed if it was.
@@ -367,6 +379,12 @@ impl App {
                     && self.lookup.hits.as_ref().is_none_or(Hits::is_complete)
                     && self.profile_answered == self.profile_pending
             }
+            // A tenant's list may say "more" for good: it pages in as the operator scrolls.
+            IndexStatus::Tenant => {
+                self.catching_up == 0
+                    && self.lookup.answered == self.lookup.pending
+                    && self.profile_answered == self.profile_pending
+            }
         }
     }
 
@@ -376,7 +394,7 @@ impl App {
         match self.lookup.status {
             IndexStatus::Loading => false,
             IndexStatus::Failed(_) => true,
-            IndexStatus::Ready { .. } => {
+            IndexStatus::Ready { .. } | IndexStatus::Tenant => {
                 self.catching_up == 0 && self.lookup.answered == self.lookup.pending
             }
         }

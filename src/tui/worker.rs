@@ -18,12 +18,14 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::domain::search::IndexStamp;
 use crate::domain::search::{FIRST_SCREEN, Hits, Query, SearchIndex};
 use crate::domain::{Applied, Edit, Operator};
 use crate::store::local_index::Origin;
-use crate::store::{Directory, LocalIndex, Record, StoreError};
+use crate::store::{LocalIndex, Record, StoreError};
 use crate::tui::profile::Profile;
 use crate::tui::sort::{SortKey, sort_rows};
+use crate::tui::tenant_search::{self, TENANT_PAGE};
 
 /// What the worker reports back to the UI loop.
 #[derive(Debug)]
@@ -35,6 +37,15 @@ pub enum WorkerMsg {
         rebuilt: Option<String>,
     },
     IndexFailed(String),
+    /// A real tenant is the record: each query is answered by the tenant itself.
+    TenantReady,
+    /// The tenant could not answer this query (no network, throttling, a refusal).
+    SearchFailed {
+        generation: u64,
+        why: String,
+    },
+    /// What the operator should know about the tenant's answer (what it cannot search).
+    SearchNote(String),
     /// Results for a query: the first screenful, then (when more match) the complete list.
     Results {
         generation: u64,
@@ -89,10 +100,13 @@ enum Job {
         generation: u64,
         query: Query,
         sort: SortKey,
+        /// How many users a tenant is asked for (the local index finds them all).
+        limit: usize,
     },
     Profile {
         generation: u64,
         upn: String,
+        revealed: bool,
     },
     CatchUp,
     Change {
@@ -106,8 +120,8 @@ enum Job {
 struct Pending {
     build: bool,
     catch_up: bool,
-    search: Option<(u64, Query, SortKey)>,
-    profile: Option<(u64, String)>,
+    search: Option<(u64, Query, SortKey, usize)>,
+    profile: Option<(u64, String, bool)>,
     /// Changes are never dropped or merged: each runs, in the order asked.
     changes: Vec<(u64, Change)>,
 }
@@ -121,8 +135,13 @@ impl Pending {
                 generation,
                 query,
                 sort,
-            } => self.search = Some((generation, query, sort)),
-            Job::Profile { generation, upn } => self.profile = Some((generation, upn)),
+                limit,
+            } => self.search = Some((generation, query, sort, limit)),
+            Job::Profile {
+                generation,
+                upn,
+                revealed,
+            } => self.profile = Some((generation, upn, revealed)),
             Job::Change { id, change } => self.changes.push((id, change)),
         }
     }
@@ -159,7 +178,7 @@ impl Drop for Worker {
 
 /// What the worker thread shares with the UI.
 struct Context {
-    store: Arc<dyn Directory>,
+    store: Arc<dyn Record>,
     index: Shared,
     latest: Arc<AtomicU64>,
     closed: Arc<AtomicBool>,
@@ -169,7 +188,7 @@ struct Context {
 
 impl Worker {
     /// Starts the worker and asks it to load the index from `store`.
-    pub fn start(store: Arc<dyn Directory>, out: UnboundedSender<WorkerMsg>) -> Self {
+    pub fn start(store: Arc<dyn Record>, out: UnboundedSender<WorkerMsg>) -> Self {
         let index: Shared = Arc::new(RwLock::new(None));
         let latest = Arc::new(AtomicU64::new(0));
         let closed = Arc::new(AtomicBool::new(false));
@@ -226,21 +245,35 @@ impl Worker {
     /// Queues `query`, its rows in `sort` order; returns its generation. Older queries become
     /// stale at once.
     pub fn submit(&self, query: Query, sort: SortKey) -> u64 {
+        self.submit_for(query, sort, TENANT_PAGE)
+    }
+
+    /// As [`Worker::submit`], asking a tenant for up to `limit` users (the list pages in as the
+    /// operator scrolls).
+    pub fn submit_for(&self, query: Query, sort: SortKey, limit: usize) -> u64 {
         let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
         self.send(Job::Search {
             generation,
             query,
             sort,
+            limit,
         });
         generation
     }
 
     /// Asks for `upn`'s profile; returns its generation. An older request becomes stale.
     pub fn load_profile(&self, upn: &str) -> u64 {
+        self.load_profile_as(upn, false)
+    }
+
+    /// As [`Worker::load_profile`], with the numbers shown in full when `revealed` (after a
+    /// reveal the operator was allowed, or an edit of a revealed profile).
+    pub fn load_profile_as(&self, upn: &str, revealed: bool) -> u64 {
         let generation = self.supersede_profile();
         self.send(Job::Profile {
             generation,
             upn: upn.to_owned(),
+            revealed,
         });
         generation
     }
@@ -290,13 +323,13 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
         if pending.catch_up {
             catch_up(cx);
         }
-        if let Some((generation, query, sort)) = pending.search {
-            search(cx, generation, &query, sort);
+        if let Some((generation, query, sort, limit)) = pending.search {
+            search(cx, generation, &query, sort, limit);
         }
-        if let Some((generation, upn)) = pending.profile
+        if let Some((generation, upn, revealed)) = pending.profile
             && cx.profiles.load(Ordering::SeqCst) == generation
         {
-            let loaded = Profile::load(cx.store.as_ref(), &upn, false)
+            let loaded = Profile::load(cx.store.as_ref(), &upn, revealed)
                 .map(Box::new)
                 .map_err(|e| e.to_string());
             let _ = cx.out.send(WorkerMsg::Profile { generation, loaded });
@@ -328,9 +361,13 @@ fn perform(store: &dyn Record, change: &Change) -> ChangeOutcome {
     }
 }
 
-fn search(cx: &Context, generation: u64, query: &Query, sort: SortKey) {
+fn search(cx: &Context, generation: u64, query: &Query, sort: SortKey, limit: usize) {
     let stale = || cx.latest.load(Ordering::SeqCst) != generation;
     if stale() {
+        return;
+    }
+    if cx.store.simulated().is_none() {
+        tenant_search(cx, generation, query, limit, &stale);
         return;
     }
     let guard = cx.index.read().unwrap_or_else(PoisonError::into_inner);
@@ -366,10 +403,53 @@ fn search(cx: &Context, generation: u64, query: &Query, sort: SortKey) {
     }
 }
 
+/// A query answered by the tenant: its users become the shared index the list draws from.
+fn tenant_search(
+    cx: &Context,
+    generation: u64,
+    query: &Query,
+    limit: usize,
+    stale: &dyn Fn() -> bool,
+) {
+    let cancelled = || stale() || cx.closed.load(Ordering::Relaxed);
+    match tenant_search::answer(cx.store.as_ref(), query, limit, &cancelled) {
+        Ok((index, hits, note)) => {
+            if stale() {
+                return;
+            }
+            *cx.index.write().unwrap_or_else(PoisonError::into_inner) = Some(LocalIndex {
+                index,
+                stamp: IndexStamp {
+                    generation: 0,
+                    seq: 0,
+                },
+                origin: Origin::Rebuilt {
+                    why: "answered by the tenant".into(),
+                },
+            });
+            if let Some(note) = note {
+                let _ = cx.out.send(WorkerMsg::SearchNote(note));
+            }
+            let _ = cx.out.send(WorkerMsg::Results { generation, hits });
+        }
+        Err(_) if stale() => {}
+        Err(e) => {
+            let _ = cx.out.send(WorkerMsg::SearchFailed {
+                generation,
+                why: e.to_string(),
+            });
+        }
+    }
+}
+
 fn build(cx: &Context) {
     let started = Instant::now();
     let closed = || cx.closed.load(Ordering::Relaxed);
-    match LocalIndex::load(cx.store.as_ref(), &closed) {
+    let Some(local) = cx.store.simulated() else {
+        let _ = cx.out.send(WorkerMsg::TenantReady);
+        return;
+    };
+    match LocalIndex::load(local, &closed) {
         Ok(Some(loaded)) => {
             let users = loaded.index.len();
             let rebuilt = match &loaded.origin {
@@ -404,19 +484,24 @@ fn save_in_background(cx: &Context) {
         .name("phonedesk-index-save".into())
         .spawn(move || {
             let guard = index.read().unwrap_or_else(PoisonError::into_inner);
-            if let Some(local) = guard.as_ref() {
-                let _ = local.save(store.as_ref());
+            if let (Some(local), Some(directory)) = (guard.as_ref(), store.simulated()) {
+                let _ = local.save(directory);
             }
         });
 }
 
 fn catch_up(cx: &Context) {
+    let Some(directory) = cx.store.simulated() else {
+        // The tenant has no change log here: ask it again.
+        let _ = cx.out.send(WorkerMsg::IndexChanged { changed: 1 });
+        return;
+    };
     let mut guard = cx.index.write().unwrap_or_else(PoisonError::into_inner);
     let Some(local) = guard.as_mut() else {
         let _ = cx.out.send(WorkerMsg::IndexChanged { changed: 0 });
         return;
     };
-    match local.catch_up(cx.store.as_ref()) {
+    match local.catch_up(directory) {
         Ok(changed) => {
             let _ = cx.out.send(WorkerMsg::IndexChanged { changed });
         }

@@ -5,13 +5,14 @@ use super::{App, Modal, PaneId};
 use crate::domain::search::Filter;
 use crate::tui::keymap::Command;
 use crate::tui::panes::lookup::{Focus, IndexStatus, PAGE};
+use crate::tui::tenant_search::TENANT_PAGE;
 use crate::tui::widgets::dialog::{Picker, PickerKind};
 use crate::tui::widgets::toast::ToastKind;
 
 impl App {
     /// Sends the search box's query to the worker; the answer arrives as `WorkerMsg::Results`.
     pub(super) fn run_query(&mut self) {
-        if !matches!(self.lookup.status, IndexStatus::Ready { .. }) {
+        if !self.lookup.status.takes_queries() {
             return;
         }
         self.lookup.pending = self.worker.submit(self.query(), self.lookup.sort);
@@ -20,7 +21,7 @@ impl App {
 
     /// Runs the query again after the index changed, keeping the selection where it was.
     pub(super) fn rerun_query(&mut self) {
-        if matches!(self.lookup.status, IndexStatus::Ready { .. }) {
+        if self.lookup.status.takes_queries() {
             self.lookup.pending = self.worker.submit(self.query(), self.lookup.sort);
         }
     }
@@ -89,6 +90,28 @@ impl App {
     pub(super) fn move_selection(&mut self, delta: isize) {
         self.lookup.move_by(delta);
         self.load_selected();
+        self.page_in_more();
+    }
+
+    /// A tenant's list pages in as the operator scrolls: at its last row, while the tenant has
+    /// more, the same query asks for another page (the selection stays).
+    fn page_in_more(&mut self) {
+        let Some(hits) = &self.lookup.hits else {
+            return;
+        };
+        let at_end = self.lookup.selected + 1 >= hits.rows.len();
+        if self.lookup.status != IndexStatus::Tenant
+            || hits.is_complete()
+            || !at_end
+            || self.lookup.answered != self.lookup.pending
+        {
+            return;
+        }
+        let limit = hits.rows.len() + TENANT_PAGE;
+        self.lookup.pending = self
+            .worker
+            .submit_for(self.query(), self.lookup.sort, limit);
+        self.status_toast("asking the tenant for more…");
     }
 
     /// The next sort order; the worker sorts the complete list and answers once.

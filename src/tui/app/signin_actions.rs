@@ -41,6 +41,14 @@ pub enum Condition {
 }
 
 impl App {
+    /// On a real tenant the simulator has no world here: it never writes to a real tenant.
+    fn simulator_only(&mut self) {
+        self.alert(
+            "The simulator works on the simulated tenant only",
+            "On a real tenant, `phonedesk --tenant T signin mfa --user UPN` simulates a sign-in on a local copy of the user with stand-in numbers; nothing is sent to the tenant.",
+        );
+    }
+
     pub(super) fn signin_command(&mut self, command: Command) {
         if self.signin.demo.is_some() {
             match command {
@@ -106,13 +114,15 @@ impl App {
     /// connects) and refreshes what shows the user.
     pub(super) fn sim_event(&mut self, event: Event) {
         let store = self.store.clone();
+        let Some(world) = store.simulated() else {
+            self.simulator_only();
+            return;
+        };
         let now = self.clock.now();
         let session = self.session();
-        let result = session.handle(store.as_ref(), event).and_then(|()| {
-            session
-                .tick(store.as_ref(), now.max(session.now()))
-                .map(drop)
-        });
+        let result = session
+            .handle(world, event)
+            .and_then(|()| session.tick(world, now.max(session.now())).map(drop));
         self.after_sim(result);
     }
 
@@ -144,7 +154,12 @@ impl App {
     }
 
     pub(super) fn reset_world(&mut self) {
-        match crate::sim::world::reset_world(self.store.as_ref(), &self.operator) {
+        let store = self.store.clone();
+        let Some(world) = store.simulated() else {
+            self.simulator_only();
+            return;
+        };
+        match crate::sim::world::reset_world(world, &self.operator) {
             Ok(cleared) => {
                 self.signin.session = None;
                 self.toast(
@@ -289,11 +304,15 @@ impl App {
     }
 
     pub(super) fn open_conditions(&mut self, selected: usize) {
-        self.tell_sim_changes_tenant();
         let store = self.store.clone();
+        let Some(world) = store.simulated() else {
+            self.simulator_only();
+            return;
+        };
+        self.tell_sim_changes_tenant();
         let number = self.condition_number();
         let device = match &number {
-            Some(n) => crate::store::devices::device(store.backend(), n).ok(),
+            Some(n) => crate::store::devices::device(world.backend(), n).ok(),
             None => None,
         };
         let mut options = Vec::new();
@@ -324,7 +343,7 @@ impl App {
                 ));
             }
         }
-        match telecom::status(store.backend()) {
+        match telecom::status(world.backend()) {
             Ok(providers) => {
                 for (provider, fault) in providers {
                     options.push((
@@ -349,9 +368,14 @@ impl App {
     }
 
     pub(super) fn apply_condition(&mut self, condition: &Condition) {
+        let store = self.store.clone();
+        let Some(world) = store.simulated() else {
+            self.simulator_only();
+            return;
+        };
         if let Condition::Provider(id) = condition {
             let current = telecom::find(id)
-                .and_then(|p| telecom::fault_of(self.store.backend(), p).ok())
+                .and_then(|p| telecom::fault_of(world.backend(), p).ok())
                 .unwrap_or_default();
             let next = Fault::ALL
                 .iter()
@@ -369,7 +393,7 @@ impl App {
         let Some(number) = self.condition_number() else {
             return;
         };
-        let Ok(device) = crate::store::devices::device(self.store.backend(), &number) else {
+        let Ok(device) = crate::store::devices::device(world.backend(), &number) else {
             return;
         };
         let mut change = DeviceChange::default();
@@ -444,7 +468,10 @@ impl App {
             session.waiting(),
             Waiting::Code | Waiting::IncomingCall | Waiting::Keys
         );
-        match session.tick(store.as_ref(), now.max(session.now())) {
+        let Some(world) = store.simulated() else {
+            return;
+        };
+        match session.tick(world, now.max(session.now())) {
             Ok(true) => self.after_sim(Ok(())),
             Ok(false) => self.dirty |= animating,
             Err(e) => self.after_sim(Err(e)),

@@ -111,7 +111,10 @@ impl App {
             self.alert(format!("Cannot {verb} {name}"), rule.to_string());
             return;
         }
-        let title = if block {
+        let title = if block && self.store.kind().is_graph() {
+            // Graph has one switch for this, accountEnabled: not a phone-only block.
+            format!("Block {name}: disables the account, every sign-in, not only phone MFA")
+        } else if block {
             format!("Block {name} from phone MFA")
         } else {
             format!("Unblock {name}")

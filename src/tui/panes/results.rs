@@ -256,6 +256,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let title = match (&pane.status, &pane.hits) {
         (IndexStatus::Loading, _) => " Results · loading the directory… ".to_owned(),
         (IndexStatus::Failed(_), _) => " Results · search unavailable ".to_owned(),
+        (IndexStatus::Tenant, _) if pane.answered != pane.pending => {
+            " Results · asking the tenant… ".to_owned()
+        }
+        (IndexStatus::Tenant, Some(_)) => format!(
+            " Results · {} from the tenant{matched} ",
+            pane.count_label().unwrap_or_default()
+        ),
+        (IndexStatus::Tenant, None) => " Results · the tenant's users ".to_owned(),
         (IndexStatus::Ready { users, .. }, Some(_)) => format!(
             " Results · {} of {}{matched}{sorted} ",
             pane.count_label().unwrap_or_default(),
@@ -293,7 +301,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     // A column no visible row fills is left out; the others want room for their header (and
     // its sort mark) too.
+    // A tenant's search returns no authentication phones: those columns would only guess.
+    let from_tenant = pane.status == IndexStatus::Tenant;
     let want = |column: Column, content: usize| match content {
+        _ if from_tenant && matches!(column, Column::SignIn | Column::Mobile) => 0,
         0 => 0,
         n => n.max(column.header().len() + usize::from(column.sort() == Some(pane.sort))),
     };
