@@ -7,6 +7,8 @@
 mod admin_cmd;
 mod demo_cmd;
 mod device_cmd;
+mod docs_cmd;
+pub mod examples;
 mod graph_cmd;
 mod log_cmd;
 mod output;
@@ -25,6 +27,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::config;
+use crate::domain::time::Since;
 use crate::domain::{DefaultMethod, Operator, PhoneType, Role, Timestamp};
 use crate::sim::{Channel, Fault, Response, VirtualClock};
 use crate::store::{self, Clock, Directory, Record, StoreError, SystemClock};
@@ -100,9 +103,9 @@ fn parse_on_off(s: &str) -> Result<bool, String> {
     }
 }
 
-fn parse_time(s: &str) -> Result<Timestamp, String> {
+fn parse_since(s: &str) -> Result<Since, String> {
     s.parse()
-        .map_err(|e: crate::domain::time::BadTimestamp| e.to_string())
+        .map_err(|e: crate::domain::time::BadSince| e.to_string())
 }
 
 #[derive(Parser, Debug)]
@@ -165,6 +168,7 @@ pub enum Command {
         /// At most this many entries
         #[arg(long, default_value_t = 100)]
         limit: usize,
+        /// Print as JSON
         #[arg(long)]
         json: bool,
     },
@@ -200,11 +204,13 @@ pub enum Command {
     #[command(subcommand)]
     Telecom(TelecomCommand),
     /// Guided troubleshooting of a user's phone sign-in: runs the checks, applies the caller's
-    /// answers, prints the path, the findings and the remedy (exit 0 when a remedy is reached)
+    /// answers, prints the path, the findings and the remedy (exit 0 when a remedy is reached);
+    /// without --symptom, a check-up of every automatic check (exit 0)
     Troubleshoot(TroubleshootArgs),
     /// Check the whole database without changing it: every record, the SMS sign-in claims, the
     /// user count, the search index, the audit trail and the sign-in log (exit 0 when healthy)
     Doctor {
+        /// Print as JSON
         #[arg(long)]
         json: bool,
     },
@@ -218,14 +224,29 @@ pub enum Command {
         /// Only attempts of this user
         #[arg(long, value_name = "UPN")]
         user: Option<String>,
-        /// Only attempts that started at or after this UTC time (2026-11-28T09:00:00Z)
-        #[arg(long, value_name = "TIME", value_parser = parse_time)]
-        since: Option<Timestamp>,
+        /// Only attempts that started at or after TIME: a UTC time (2026-11-28T09:00:00Z), a
+        /// span back from now (90s, 30m, 1h, 2d, 1w), today or yesterday (from 00:00 UTC)
+        #[arg(long, value_name = "TIME", value_parser = parse_since)]
+        since: Option<Since>,
         /// At most this many attempts
         #[arg(long, default_value_t = 100)]
         limit: usize,
+        /// Print as JSON
         #[arg(long)]
         json: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell); for bash:
+    /// source <(phonedesk completions bash)
+    Completions {
+        /// The shell to complete for
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, phonedesk(1); with --out-dir, write one page per command
+    Man {
+        /// Write phonedesk.1, phonedesk-user.1, phonedesk-user-search.1, ... into DIR
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
     },
 }
 
@@ -235,7 +256,9 @@ pub struct TroubleshootArgs {
     /// The user who cannot sign in
     pub upn: String,
     /// never-arrives, limit-reached, code-rejected, call-fails, user-blocked, no-method,
-    /// sms-sign-in or sspr [default: chosen from the findings, else the list is shown]
+    /// sms-sign-in or sspr. Without it: a check-up that runs every automatic check and lists
+    /// every problem (with --answer, --apply, --device or --ticket: the symptom the findings
+    /// point to)
     #[arg(long, value_name = "SYMPTOM")]
     pub symptom: Option<String>,
     /// The caller's answer to a question, as STEP=ANSWER; ANSWER `device` reads the simulated
@@ -326,13 +349,19 @@ pub enum SigninCommand {
 #[derive(Subcommand, Debug)]
 pub enum DeviceCommand {
     /// Show the conditions of a number's phone
-    Show { number: String },
+    Show {
+        /// The phone's number, as registered (+CC NUMBER)
+        number: String,
+    },
     /// Change the conditions of a number's phone (audited; the phone of an admin's number needs
     /// privileged-auth-admin)
     Set {
+        /// The phone's number, as registered (+CC NUMBER)
         number: String,
+        /// Switch the phone on or off
         #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
         power: Option<bool>,
+        /// Give the phone mobile signal, or take it away
         #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
         signal: Option<bool>,
         /// The line's messaging service
@@ -341,11 +370,13 @@ pub enum DeviceCommand {
         /// Forward unanswered calls to voicemail
         #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
         voicemail: Option<bool>,
+        /// The line is a landline (takes calls, never texts)
         #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
         landline: Option<bool>,
         /// Block a short code or number (texts discarded, calls rejected)
         #[arg(long, value_name = "NUMBER")]
         block_sender: Vec<String>,
+        /// Unblock a short code or number blocked before
         #[arg(long, value_name = "NUMBER")]
         unblock_sender: Vec<String>,
     },
@@ -355,12 +386,15 @@ pub enum DeviceCommand {
 pub enum TelecomCommand {
     /// The providers, their latency and their faults
     Status {
+        /// Print the providers as JSON
         #[arg(long)]
         json: bool,
     },
     /// Inject a fault: none, sms-drop, call-fail or dtmf-loss (audited)
     Fault {
+        /// The provider's name, as telecom status lists it
         provider: String,
+        /// none, sms-drop, call-fail or dtmf-loss
         #[arg(value_parser = parse_fault)]
         fault: Fault,
     },
@@ -373,40 +407,55 @@ pub enum UserCommand {
         /// Text to look for (empty lists everyone); filters: is:blocked is:ready is:nomethods
         /// is:admin is:guest
         query: Option<String>,
+        /// At most this many users
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Print as JSON
         #[arg(long)]
         json: bool,
     },
     /// Show a user's profile: directory phones, authentication phones, block state
     Show {
+        /// The user's UPN (user principal name)
         upn: String,
+        /// Print as JSON
         #[arg(long)]
         json: bool,
+        /// Show authentication numbers in full (audited)
         /// Show authentication numbers in full (audited)
         #[arg(long)]
         reveal: bool,
     },
     /// Block the user from phone MFA until unblocked
     Block {
+        /// The user's UPN
         upn: String,
+        /// Why, for the audit trail (visible text)
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
     /// Lift a block (admin block or fraud report)
     Unblock {
+        /// The user's UPN
         upn: String,
+        /// Why, for the audit trail (visible text)
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
     /// Set the default MFA method: sms, voiceMobile, voiceAlternateMobile, voiceOffice or none
-    SetDefault { upn: String, method: String },
+    SetDefault {
+        /// The user's UPN
+        upn: String,
+        /// sms, voiceMobile, voiceAlternateMobile, voiceOffice or none
+        method: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
 pub enum PhoneCommand {
     /// Check a number's shape and validity without saving anything
     Check {
+        /// The number as written (+CC NUMBER, or national with --region)
         number: String,
         /// Region for numbers written without +CC (e.g. US)
         #[arg(long, value_name = "CC")]
@@ -414,41 +463,55 @@ pub enum PhoneCommand {
         /// Check against a slot's rules too
         #[arg(long, value_name = "TYPE", value_parser = parse_slot)]
         slot: Option<PhoneType>,
+        /// Print as JSON
         #[arg(long)]
         json: bool,
     },
     /// List a user's phone methods in Graph's shape
     List {
+        /// The user's UPN
         upn: String,
+        /// Print as JSON
         #[arg(long)]
         json: bool,
+        /// Show authentication numbers in full (audited)
         #[arg(long)]
         reveal: bool,
     },
     /// Register a number in an empty slot
     Add {
+        /// The user's UPN
         upn: String,
+        /// The slot: mobile, alternateMobile or office
         #[arg(long = "type", value_name = "TYPE", value_parser = parse_slot)]
         phone_type: PhoneType,
+        /// The number as written; it is normalised to +CC NUMBER[xEXT] and checked first
         number: String,
     },
     /// Change the number in a slot
     Update {
+        /// The user's UPN
         upn: String,
+        /// The slot: mobile, alternateMobile or office
         #[arg(long = "type", value_name = "TYPE", value_parser = parse_slot)]
         phone_type: PhoneType,
+        /// The number as written; it is normalised to +CC NUMBER[xEXT] and checked first
         number: String,
     },
     /// Remove the number from a slot
     Delete {
+        /// The user's UPN
         upn: String,
+        /// The slot: mobile, alternateMobile or office
         #[arg(long = "type", value_name = "TYPE", value_parser = parse_slot)]
         phone_type: PhoneType,
     },
     /// Enable or disable SMS sign-in on the mobile number
     SmsSignin {
+        /// enable or disable
         #[arg(value_parser = ["enable", "disable"])]
         action: String,
+        /// The user's UPN
         upn: String,
     },
 }
@@ -463,16 +526,22 @@ pub enum DemoCommand {
     },
     /// Write a deterministic tenant file of any size
     Generate {
+        /// How many users
         #[arg(long)]
         users: usize,
+        /// The same seed writes the same file
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The tenant file to write
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
     /// Play a guided sign-in demo headless, step by step (names: see demo list), on a sandbox
     /// copy of its cast: the database is not changed, and every play ends the same way
-    Play { name: String },
+    Play {
+        /// The demo's name, as demo list shows it
+        name: String,
+    },
     /// Reset the simulated world: phone conditions, telecom faults, send and failure counters
     /// and live codes (users, their methods, the audit trail and the sign-in log stay)
     ResetWorld,
@@ -488,7 +557,11 @@ pub fn main() -> ExitCode {
         eprintln!("error: {why}");
         std::process::exit(1);
     });
-    let cli = match Cli::try_parse() {
+    // The clap definitions, with each command's examples after its help.
+    let parsed = examples::command()
+        .try_get_matches()
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
             // A usage error quotes the argument it could not take; clap writes it raw (ESC,
@@ -520,6 +593,12 @@ pub fn main() -> ExitCode {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Outcome {
+    // Generated from the definitions: no operator, no database.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return docs_cmd::completions(*shell),
+        Some(Command::Man { out_dir }) => return docs_cmd::man(out_dir.as_deref()),
+        _ => {}
+    }
     if let Some(graph) = graph_config(&cli)? {
         return run_on_tenant(cli, &graph);
     }
@@ -668,7 +747,9 @@ fn dispatch(
         | Command::Phone(_)
         | Command::Audit { .. }
         | Command::Log { .. }) => dispatch_record(store, operator, command),
-        Command::Login | Command::Logout => Ok(()),
+        Command::Login | Command::Logout | Command::Completions { .. } | Command::Man { .. } => {
+            Ok(())
+        }
         Command::Export { out, reveal } => {
             transfer_cmd::export(store, operator, out.as_deref(), reveal)
         }

@@ -10,6 +10,7 @@
 
 pub mod actions;
 pub mod checks;
+pub mod checkup;
 pub mod facts;
 mod path;
 pub mod probes;
@@ -21,6 +22,7 @@ pub mod tree;
 use std::fmt;
 
 pub use checks::Status;
+pub use checkup::{Checkup, CheckupItem};
 pub use path::{
     ActionRecord, AnswerSource, Answered, Current, PendingAction, Recheck, Visit, VisitKind,
 };

@@ -266,6 +266,9 @@ fn invocations(file: &str, generated: &str) -> Vec<(&'static str, Vec<String>, K
             Refused,
         ),
         ("doctor", v(&["doctor"]), ReadOnly),
+        // Generated from the definitions: they read nothing.
+        ("completions", v(&["completions", "bash"]), NoUser(0)),
+        ("man", v(&["man"]), NoUser(0)),
         ("log", v(&["log", "--user", ADA]), ReadOnly),
     ]
 }

@@ -253,6 +253,17 @@ fn phone_check_accepts_warnings_and_rejects_shape_errors() {
     desk.refused(&["phone", "check", &long]);
 }
 
+/// A refused number's error is said once: on stderr, one line, not again in the report.
+#[test]
+fn phone_check_prints_an_error_once() {
+    let desk = Desk::new();
+    let run = desk.refused(&["phone", "check", "+1 206abc0100"]);
+    let everything = format!("{}{}", run.stdout, run.stderr);
+    assert_eq!(everything.matches("error").count(), 1, "{everything}");
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stdout.starts_with("input:"), "{}", run.stdout);
+}
+
 #[test]
 fn phone_list_has_graphs_shape() {
     let desk = Desk::new();
@@ -459,7 +470,7 @@ fn bad_numbers_are_refused_and_change_nothing() {
         assert!(run.stderr.contains(named), "{}", run.stderr);
         assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
         let check = desk.refused(&["phone", "check", input]);
-        assert!(check.stdout.contains(named), "{}", check.stdout);
+        assert!(check.stderr.contains(named), "{}", check.stderr);
     }
     desk.refused(&[
         "phone",

@@ -168,7 +168,10 @@ fn sms_sign_in_needs_a_ready_number() {
     assert_eq!(reason(&s), Some(Reason::SmsSignInNotReady));
     match s.view().screen {
         Screen::Finished { message, .. } => {
-            assert_eq!(message, Reason::InvalidFormat.user_message());
+            assert_eq!(
+                message,
+                phonedesk::sim::session::page::end_message(Some(Reason::InvalidFormat))
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -584,7 +584,54 @@ fn the_log_lists_attempts_newest_first() {
         phonedesk(&db, &["log", "--user", "nobody@fabrikam.example"]).code,
         1
     );
-    assert_eq!(phonedesk(&db, &["log", "--since", "yesterday"]).code, 2);
+    let bad = phonedesk(&db, &["log", "--since", "last tuesday"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr
+            .contains("30m, 1h, 2d or 1w, or today or yesterday"),
+        "{}",
+        bad.stderr
+    );
+}
+
+/// `log --since` takes spans back from now and named days as well as UTC times.
+#[test]
+fn log_since_takes_spans_and_yesterday() {
+    let (_dir, db) = fresh();
+    let run = phonedesk(
+        &db,
+        &[
+            "signin",
+            "sms-signin",
+            "--phone",
+            "+1 2065550101",
+            "--seed",
+            "1",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for since in [
+        "1h",
+        "30m",
+        "2d",
+        "1w",
+        "90s",
+        "today",
+        "yesterday",
+        "Yesterday",
+    ] {
+        let log = phonedesk(&db, &["log", "--since", since, "--json"]);
+        assert_eq!(log.code, 0, "--since {since}: {}", log.stderr);
+        let value: serde_json::Value = serde_json::from_str(&log.stdout).unwrap();
+        assert_eq!(
+            value["value"].as_array().unwrap().len(),
+            1,
+            "--since {since}"
+        );
+    }
+    let future = phonedesk(&db, &["log", "--since", "2100-01-01T00:00:00Z", "--json"]);
+    let value: serde_json::Value = serde_json::from_str(&future.stdout).unwrap();
+    assert!(value["value"].as_array().unwrap().is_empty());
 }
 
 #[test]

@@ -170,21 +170,112 @@ fn the_simulated_device_answers_with_device_or_an_answer_of_device() {
     assert!(run.stdout.contains("remedy [fix.power-on]"));
 }
 
+/// Without a symptom (and nothing to answer or apply): the check-up runs every automatic check
+/// and lists every problem, exit 0, instead of refusing.
 #[test]
-fn without_a_symptom_the_findings_choose_one_or_the_list_is_shown() {
+fn without_a_symptom_the_checkup_lists_every_problem() {
     let (_dir, db) = fresh();
     let run = troubleshoot(&db, &[TOMAS]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("check-up of every automatic check"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("FAIL  Is the user blocked? [user-blocked]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("FAIL  Is the number ready for SMS sign-in? [sms-sign-in-state]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("SMS sign-in is not enabled for this number")
+    );
+    assert!(
+        run.stdout
+            .contains("next: Unblock the user (--symptom user-blocked)")
+    );
+    assert!(run.stdout.contains(&format!(
+        "walk the steps: phonedesk troubleshoot {TOMAS} --symptom user-blocked"
+    )));
+    // A landline in the mobile slot, and why SMS sign-in is not ready.
+    let run = troubleshoot(&db, &["margaret.hughes@fabrikam.example"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("2 problems found"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("FAIL  Is a landline in the mobile slot?")
+    );
+    assert!(
+        run.stdout
+            .contains("not in a group the SMS sign-in policy targets")
+    );
+    // Nothing wrong: said so, still exit 0, and the symptoms to name.
+    let run = troubleshoot(&db, &[ROSA]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("no problem found"), "{}", run.stdout);
+    assert!(run.stdout.contains("pass  Is the user blocked?"));
+    assert!(
+        run.stdout
+            .contains("name it with --symptom (never-arrives, limit-reached")
+    );
+}
+
+/// A wrong country code (a valid foreign number at home) and an invalid number are both found.
+#[test]
+fn the_checkup_finds_a_wrong_country_code_and_json_lists_it() {
+    let (_dir, db) = fresh();
+    let nora = "nora.lindqvist@fabrikam.example";
+    let add = phonedesk(
+        &db,
+        &["phone", "add", nora, "--type", "mobile", "+61 491570156"],
+    );
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    let run = troubleshoot(&db, &[nora, "--json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let problems: Vec<&str> = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["check"].as_str().unwrap())
+        .collect();
+    assert!(problems.contains(&"country-code"), "{problems:?}");
+    assert_eq!(json["problems"][0]["status"], "fail");
+    assert!(
+        json["passed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["check"] == "user-blocked")
+    );
+    let liam = troubleshoot(&db, &[LIAM, "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&liam.stdout).unwrap();
+    assert_eq!(json["problems"][0]["check"], "number-valid");
+    assert_eq!(json["suggestedSymptom"], "never-arrives");
+}
+
+/// With something to apply but no symptom, the findings still choose the walk.
+#[test]
+fn without_a_symptom_an_apply_walks_the_symptom_the_findings_point_to() {
+    let (_dir, db) = fresh();
+    let run = troubleshoot(&db, &[TOMAS, "--apply", "unblock-user"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stderr
             .contains("the findings point to \"user-blocked\"")
     );
-    let run = troubleshoot(&db, &[ROSA]);
-    assert_eq!(run.code, 2);
-    assert!(run.stdout.contains("Symptoms (name one with --symptom):"));
     assert!(
+        run.stdout.contains("applied unblock-user"),
+        "{}",
         run.stdout
-            .contains("  sspr           Password reset (SSPR) by phone does not work")
     );
 }
 
@@ -460,4 +551,26 @@ fn the_help_names_every_symptom_and_action() {
     for action in phonedesk::wizard::actions::ACTIONS {
         assert!(text.contains(action.name), "{}", action.name);
     }
+}
+
+/// A remedy that tells the user to sign in again names the sign-in to retry, as a command that
+/// runs; one that does not, names none.
+#[test]
+fn a_remedy_that_says_sign_in_again_prints_the_retry() {
+    let (_dir, db) = fresh();
+    let marcus = "marcus.brown@fabrikam.example";
+    let run = troubleshoot(&db, &[marcus, "--symptom", "never-arrives", "--device"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let retry = format!("retry: phonedesk signin mfa --user {marcus} --via sms --slot mobile");
+    assert!(run.stdout.contains(&retry), "{}", run.stdout);
+    let again = phonedesk(
+        &db,
+        &[
+            "signin", "mfa", "--user", marcus, "--via", "sms", "--slot", "mobile",
+        ],
+    );
+    // The phone is still off: the retry runs, and is denied.
+    assert_eq!(again.code, 1, "{}{}", again.stdout, again.stderr);
+    let liam = troubleshoot(&db, &[LIAM, "--symptom", "never-arrives"]);
+    assert!(!liam.stdout.contains("retry:"), "{}", liam.stdout);
 }

@@ -2,17 +2,19 @@
 
 use super::Outcome;
 use super::output::{self, safe};
-use crate::domain::Timestamp;
+use crate::domain::time::Since;
 use crate::store::Record;
 
 pub fn show(
     store: &dyn Record,
     user: Option<&str>,
-    since: Option<Timestamp>,
+    since: Option<Since>,
     limit: usize,
     json: bool,
 ) -> Outcome {
     let upn = super::user_cmd::existing_user(store, user)?;
+    // "1h" is an hour before the clock that continues the database's time line.
+    let since = since.map(|s| s.resolve(store.now()));
     let records = store.sign_ins(upn.as_ref(), since, limit)?;
     if json {
         return output::json(&serde_json::json!({ "value": records }));

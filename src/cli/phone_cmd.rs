@@ -32,9 +32,6 @@ pub fn check(number: &str, region: Option<&str>, slot: Option<PhoneType>, json: 
                 if result.valid { "yes" } else { "no" }
             ));
         }
-        for e in &result.errors {
-            output::line(&format!("error:     {}", e.message));
-        }
         for w in &result.warnings {
             output::line(&format!("warning:   {}", w.message));
         }
@@ -42,13 +39,16 @@ pub fn check(number: &str, region: Option<&str>, slot: Option<PhoneType>, json: 
             output::line(&format!("suggested: {s}"));
         }
     }
+    // The errors are said once, on stderr, as every refusal is (the report above holds the
+    // rest; `--json` carries them in `errors` too).
     if result.accepted() {
         Ok(())
     } else {
+        let why: Vec<&str> = result.errors.iter().map(|e| e.message.as_str()).collect();
         Err(Failure::refused(format!(
             "{} is not accepted: {}",
             safe(&result.input),
-            result.errors.first().map_or("", |e| e.message.as_str())
+            why.join("; ")
         )))
     }
 }

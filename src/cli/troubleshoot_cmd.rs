@@ -1,9 +1,10 @@
 //! `phonedesk troubleshoot UPN`: the guided troubleshooting wizard headless. It runs every
 //! automatic check, applies the answers given (`--answer STEP=ANSWER`, `--device`) and the
 //! confirmed actions (`--apply ACTION`), and prints the path, the findings and the remedy (or the
-//! session as JSON); `--ticket FILE` writes the Markdown note.
+//! session as JSON); `--ticket FILE` writes the Markdown note. Without a symptom (and nothing to
+//! answer or apply) it is a check-up instead: every automatic check, every problem listed.
 //!
-//! Exit codes: 0 a remedy was reached; 1 refused (no such user, an action the rules or the role
+//! Exit codes: 0 a remedy was reached, or the check-up ran; 1 refused (no such user, an action the rules or the role
 //! refuse, a database problem); 2 usage (an unknown symptom, step, answer or action, an action
 //! the remedy does not offer, or a question left without an answer).
 
@@ -12,11 +13,12 @@ use std::collections::BTreeMap;
 use super::admin_cmd::write_atomically;
 use super::output::{self, safe};
 use super::{Failure, Outcome, TroubleshootArgs};
-use crate::domain::Operator;
+use crate::domain::{Operator, PhoneType};
+use crate::sim::flow::{Channel, FlowRequest};
 use crate::store::Record;
 use crate::wizard::{
-    AnswerSource, Current, Status, Tree, Visit, VisitKind, Wizard, WizardError, actions,
-    suggest_symptom,
+    AnswerSource, CheckupItem, Current, Status, Tree, Visit, VisitKind, Wizard, WizardError,
+    actions, checkup, suggest_symptom,
 };
 
 /// The answer that asks the simulated device instead of the caller.
@@ -118,6 +120,15 @@ pub fn run(store: &dyn Record, operator: &Operator, args: &TroubleshootArgs) -> 
     let answers = parse_answers(&tree, args)?;
     // An unknown user is refused (with near matches) before any symptom is guessed.
     store.user(&args.upn)?;
+    // Nothing named and nothing to answer or apply: the check-up of every automatic check.
+    if args.symptom.is_none()
+        && args.answers.is_empty()
+        && args.apply.is_empty()
+        && !args.device
+        && args.ticket.is_none()
+    {
+        return checkup(store, operator, args);
+    }
     let symptom = choose_symptom(store, args, &tree)?;
     let mut wizard = Wizard::start(store, operator, &args.upn, &symptom, args.reveal)?;
     let mut applied: Vec<String> = Vec::new();
@@ -207,6 +218,66 @@ fn finish(wizard: &Wizard, args: &TroubleshootArgs, applied: &[String]) -> Outco
     }
 }
 
+/// `troubleshoot UPN` alone: every automatic check, the problems first (exit 0 either way).
+fn checkup(store: &dyn Record, operator: &Operator, args: &TroubleshootArgs) -> Outcome {
+    let checkup = checkup::run(store, operator, &args.upn, args.reveal)?;
+    if args.json {
+        return output::json(&checkup.report());
+    }
+    let user = &checkup.user;
+    let problems: Vec<&CheckupItem> = checkup.problems().collect();
+    output::line(&format!(
+        "{} <{}>: check-up of every automatic check (no symptom named): {}",
+        safe(&user.display_name),
+        safe(user.upn().as_str()),
+        match problems.len() {
+            0 => "no problem found".to_owned(),
+            1 => "1 problem found".to_owned(),
+            n => format!("{n} problems found"),
+        }
+    ));
+    for item in &problems {
+        let mark = if item.status == Status::Fail {
+            "FAIL"
+        } else {
+            "????"
+        };
+        output::line(&format!("  {mark}  {} [{}]", item.title, item.check));
+        output::line(&format!("        {}", safe(&item.finding)));
+        if let Some(next) = &item.next {
+            output::line(&format!(
+                "        next: {next} (--symptom {})",
+                item.symptom
+            ));
+        }
+    }
+    for item in checkup.passed() {
+        let mark = if item.status == Status::Info {
+            "info"
+        } else {
+            "pass"
+        };
+        output::line(&format!("  {mark}  {} [{}]", item.title, item.check));
+    }
+    match &checkup.suggested {
+        Some(symptom) => output::line(&format!(
+            "walk the steps: phonedesk troubleshoot {} --symptom {symptom}",
+            safe(user.upn().as_str())
+        )),
+        None => output::line(&format!(
+            "nothing points to a symptom; ask what the caller sees and name it with --symptom ({})",
+            Tree::embedded()
+                .map_err(Failure::refused)?
+                .symptoms
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+    Ok(())
+}
+
 fn marker(v: &Visit) -> &'static str {
     match (v.kind, v.status) {
         (VisitKind::Check, Some(Status::Pass)) => "pass",
@@ -282,6 +353,10 @@ fn print(wizard: &Wizard) -> Outcome {
         } => {
             output::line(&format!("remedy [{}]: {}", step.name, step.title));
             output::line(&format!("  {text}"));
+            // Where the remedy says to sign in again: the sign-in to retry, as a command.
+            if let Some(request) = wizard.retry_request() {
+                output::line(&format!("  retry: {}", safe(&retry_command(&request))));
+            }
             if let Some(action) = action {
                 match (&action.description, &action.unavailable) {
                     (Some(what), _) => output::line(&format!(
@@ -300,4 +375,29 @@ fn print(wizard: &Wizard) -> Outcome {
         }
     }
     Ok(())
+}
+
+/// The `phonedesk signin` command that retries `request` (what `r` does in the pane).
+fn retry_command(request: &FlowRequest) -> String {
+    let route = |via: &Option<Channel>, slot: &Option<PhoneType>| {
+        let mut text = String::new();
+        if let Some(via) = via {
+            text.push_str(&format!(" --via {}", via.as_str()));
+        }
+        if let Some(slot) = slot {
+            text.push_str(&format!(" --slot {}", slot.as_str()));
+        }
+        text
+    };
+    match request {
+        FlowRequest::SmsSignIn => {
+            "phonedesk signin sms-signin --phone NUMBER (the user's mobile number)".to_owned()
+        }
+        FlowRequest::Mfa { upn, via, slot } => {
+            format!("phonedesk signin mfa --user {upn}{}", route(via, slot))
+        }
+        FlowRequest::Sspr { upn, via, slot } => {
+            format!("phonedesk signin sspr --user {upn}{}", route(via, slot))
+        }
+    }
 }

@@ -189,31 +189,6 @@ impl Reason {
             _ => 500121,
         }
     }
-
-    /// What the person at the sign-in page is told. It never says whether an account or number
-    /// exists; the log keeps the real reason.
-    pub fn user_message(self) -> &'static str {
-        match self {
-            Self::IncorrectCode | Self::TooManyIncorrectCodes => {
-                "That code didn't work. Sign in again to get a new code."
-            }
-            Self::CodeAlreadyUsed | Self::CodeExpired => {
-                "That code is no longer valid. Sign in again to get a new code."
-            }
-            Self::Throttled => "We've hit our limit on verification calls or texts. Try later.",
-            Self::SsprLimitReached => {
-                "You've tried to verify your phone too many times. Try again in 24 hours."
-            }
-            Self::TooManyFailures => "Too many failed attempts. Wait, or contact your helpdesk.",
-            Self::UserBlocked | Self::FraudReported => {
-                "Your sign-in was blocked. Contact your helpdesk."
-            }
-            Self::SmsSignInNotReady | Self::GuestNotAllowed | Self::InvalidFormat => {
-                "We couldn't sign you in with that number. Use your user name instead."
-            }
-            _ => "We couldn't verify your identity. Try again, or use another method.",
-        }
-    }
 }
 
 impl fmt::Display for Reason {

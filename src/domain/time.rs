@@ -6,6 +6,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+mod since;
+pub use since::{BadSince, Since};
+
 /// An instant, in milliseconds since 1970-01-01T00:00:00Z.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
 pub struct Timestamp(pub i64);

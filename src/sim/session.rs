@@ -12,6 +12,7 @@ mod entry;
 mod finish;
 mod keypad;
 mod limits;
+pub mod page;
 mod phone;
 mod send;
 mod start;

@@ -178,8 +178,14 @@ impl FooterItem {
     }
 }
 
-/// A command's footer label, where its effect depends on the state.
+/// A command's footer label, where its effect depends on the state (in the Troubleshoot pane,
+/// above all what Enter does now).
 fn short(app: &App, command: Command) -> &'static str {
+    if app.pane == PaneId::Troubleshoot
+        && let Some(label) = troubleshoot::footer_label(&app.troubleshoot, command)
+    {
+        return label;
+    }
     match command {
         Command::Reveal if app.profile.as_ref().is_some_and(|p| p.revealed) => "mask",
         other => other.short(),

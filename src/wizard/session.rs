@@ -190,6 +190,15 @@ impl Wizard {
         }
     }
 
+    /// The answer to put the cursor on at the current question, if any (see
+    /// [`super::tree::preselected_answer`]).
+    pub fn preselected_answer(&self) -> Option<usize> {
+        match self.current() {
+            Ok(Current::Question { answers, .. }) => super::tree::preselected_answer(answers),
+            _ => None,
+        }
+    }
+
     /// The action the current remedy offers, with what it will do or why it cannot.
     pub fn pending_action(&self) -> Option<&PendingAction> {
         self.pending.as_ref().map(|p| &p.view)

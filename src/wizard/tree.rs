@@ -46,6 +46,15 @@ pub struct Answer {
     pub next: String,
 }
 
+/// The answer the cursor may rest on before the operator moves it: the first one only when
+/// every answer leads to the same step, so nothing rides on the choice. Otherwise none: on a
+/// question whose answers lead to different remedies, Enter must not give an answer nobody
+/// chose (Enter, Enter, Enter would walk to whatever comes first).
+pub fn preselected_answer(answers: &[Answer]) -> Option<usize> {
+    let first = answers.first()?;
+    answers.iter().all(|a| a.next == first.next).then_some(0)
+}
+
 /// What a step is.
 pub enum StepKind {
     Check {

@@ -296,3 +296,48 @@ fn unknown_keys_and_mixed_kinds_are_refused() {
     let text = BASE.replace("flow = \"mfa\"", "flow = \"fax\"");
     assert!(problems(&text).contains("flow \"fax\" is not"));
 }
+
+/// Every remedy that tells the user to sign in again offers the retry in the Sign-in pane (`r`).
+#[test]
+fn every_remedy_that_says_sign_in_again_offers_the_retry() {
+    let tree = Tree::embedded().unwrap();
+    let says_again = [
+        "sign in again",
+        "new sign-in",
+        "try again",
+        "try once",
+        "sign-in pane",
+    ];
+    let mut missing = Vec::new();
+    for step in tree.steps() {
+        if let StepKind::Remedy { text, signin, .. } = &step.kind {
+            let text = text.to_lowercase();
+            if says_again.iter().any(|w| text.contains(w)) && !signin {
+                missing.push(step.name.clone());
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "remedies without `signin = true`: {missing:?}"
+    );
+}
+
+/// No question whose answers lead to different steps has an answer under the cursor at first.
+#[test]
+fn no_answer_is_preselected_where_the_answers_diverge() {
+    use phonedesk::wizard::tree::preselected_answer;
+    let tree = Tree::embedded().unwrap();
+    let mut questions = 0;
+    for (step, answers) in tree.questions() {
+        let diverge = answers.iter().any(|a| a.next != answers[0].next);
+        assert_eq!(
+            preselected_answer(answers).is_none(),
+            diverge,
+            "{}",
+            step.name
+        );
+        questions += 1;
+    }
+    assert!(questions > 5);
+}

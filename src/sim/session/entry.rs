@@ -119,9 +119,8 @@ impl Session {
                     if let Stage::AwaitCode(wait) = &mut live.stage {
                         wait.wrong_left = left;
                         wait.wrong_entries += 1;
-                        wait.notice = Some(format!(
-                            "That code didn't work. Check the code and try again ({left} left)."
-                        ));
+                        // The tries left are the timeline's: the page says what the real one says.
+                        wait.notice = Some(super::page::WRONG_CODE.to_owned());
                     }
                 }
                 Ok(())
@@ -132,7 +131,7 @@ impl Session {
                 if let Some(live) = self.current.as_mut() {
                     live.step(now, StepKind::FailureDelay, detail.clone());
                     if let Stage::AwaitCode(wait) = &mut live.stage {
-                        wait.notice = Some(format!("Too many failed attempts: {detail}."));
+                        wait.notice = Some(super::page::TRY_LATER.to_owned());
                     }
                 }
                 Ok(())

@@ -135,10 +135,7 @@ impl Session {
                 },
                 Stage::Ended(outcome) => Screen::Finished {
                     outcome: *outcome,
-                    message: match outcome.reason {
-                        None => "You're signed in.",
-                        Some(reason) => reason.user_message(),
-                    },
+                    message: super::page::end_message(outcome.reason),
                 },
             },
         };

@@ -50,7 +50,7 @@ impl App {
                 self.lookup.focus = Focus::Search;
             }
             Hit::Choice(row) => self.click_choice(row),
-            Hit::Answer(row) => self.troubleshoot.selected = row,
+            Hit::Answer(row) => self.troubleshoot.selected = Some(row),
             Hit::Button(command) => self.command(command),
             Hit::Dismiss | Hit::Scroll(_) => {}
         }

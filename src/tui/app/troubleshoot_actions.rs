@@ -1,12 +1,17 @@
-//! The Troubleshoot pane's input: pick a symptom, answer (or let the simulated device answer),
-//! go back, confirm the remedy's fix, retry in the Sign-in pane and come back, write the ticket.
+//! The Troubleshoot pane's input: pick a symptom (or the check-up), answer (or let the simulated
+//! device answer), go back, confirm the remedy's fix, retry in the Sign-in pane and come back,
+//! scroll the path, write the ticket.
 
 use super::{App, Modal, PaneId};
 use crate::domain::Timestamp;
 use crate::tui::keymap::Command;
+use crate::tui::panes::troubleshoot::PAGE;
 use crate::tui::widgets::dialog::{Confirm, OnYes, Picker, PickerKind};
 use crate::tui::widgets::toast::ToastKind;
-use crate::wizard::{Current, Tree, Wizard, WizardError, suggest_symptom};
+use crate::wizard::{Current, Tree, Wizard, WizardError, checkup, suggest_symptom};
+
+/// The symptom picker's value for the check-up (no symptom names itself so).
+const CHECKUP: &str = "";
 
 impl App {
     pub(super) fn troubleshoot_command(&mut self, command: Command) {
@@ -31,6 +36,10 @@ impl App {
             Command::RetryInSignIn => self.retry_in_sign_in(),
             Command::WriteTicket => self.write_ticket(),
             Command::Back => self.wizard_back(),
+            Command::PageUp => self.troubleshoot.scroll_path(PAGE),
+            Command::PageDown => self.troubleshoot.scroll_path(-PAGE),
+            Command::Top => self.troubleshoot.scroll_path(isize::MAX),
+            Command::Bottom => self.troubleshoot.path_up = 0,
             _ => {}
         }
     }
@@ -59,18 +68,20 @@ impl App {
             }
         };
         let suggested = suggest_symptom(self.store.as_ref(), &upn).ok().flatten();
-        let options: Vec<(String, String)> = tree
-            .symptoms
-            .iter()
-            .map(|s| {
-                let hint = if Some(&s.name) == suggested.as_ref() {
-                    "  (suggested by the findings)"
-                } else {
-                    ""
-                };
-                (format!("{}{hint}", s.title), s.name.clone())
-            })
-            .collect();
+        // The check-up first: for a caller who cannot yet say what they see.
+        let options: Vec<(String, String)> = std::iter::once((
+            "No symptom yet: run every automatic check (check-up)".to_owned(),
+            CHECKUP.to_owned(),
+        ))
+        .chain(tree.symptoms.iter().map(|s| {
+            let hint = if Some(&s.name) == suggested.as_ref() {
+                "  (suggested by the findings)"
+            } else {
+                ""
+            };
+            (format!("{}{hint}", s.title), s.name.clone())
+        }))
+        .collect();
         let selected = options
             .iter()
             .position(|(_, name)| Some(name) == suggested.as_ref())
@@ -83,41 +94,77 @@ impl App {
         }));
     }
 
+    /// Starts the walk for `symptom`, or the check-up for [`CHECKUP`].
     pub(super) fn start_wizard(&mut self, symptom: &str) {
         let Some(upn) = self.profile_upn() else {
             return;
         };
         let revealed = self.profile.as_ref().is_some_and(|p| p.revealed);
+        if symptom == CHECKUP {
+            match checkup::run(self.store.as_ref(), &self.operator, &upn, revealed) {
+                Ok(found) => {
+                    self.troubleshoot.wizard = None;
+                    self.troubleshoot.checkup = Some(found);
+                    // The check-up reads from the top: its most pressing problems come first.
+                    self.troubleshoot.path_up = usize::MAX;
+                }
+                Err(e) => self.wizard_error(e),
+            }
+            return;
+        }
         match Wizard::start(self.store.as_ref(), &self.operator, &upn, symptom, revealed) {
             Ok(wizard) => {
+                self.troubleshoot.selected = wizard.preselected_answer();
                 self.troubleshoot.wizard = Some(wizard);
-                self.troubleshoot.selected = 0;
+                self.troubleshoot.checkup = None;
+                self.troubleshoot.path_up = 0;
             }
             Err(e) => self.wizard_error(e),
         }
     }
 
+    /// Up and Down: with no answer under the cursor, Down takes the first and Up the last.
     fn move_answer(&mut self, delta: isize) {
         let count = match self.troubleshoot.wizard.as_ref().map(Wizard::current) {
             Some(Ok(Current::Question { answers, .. })) => answers.len(),
             _ => 0,
         };
-        let next = self.troubleshoot.selected.saturating_add_signed(delta);
-        self.troubleshoot.selected = next.min(count.saturating_sub(1));
+        if count == 0 {
+            return;
+        }
+        let next = match self.troubleshoot.selected {
+            None if delta > 0 => 0,
+            None => count - 1,
+            Some(at) => at.saturating_add_signed(delta).min(count - 1),
+        };
+        self.troubleshoot.selected = Some(next);
     }
 
-    /// Enter: answers the selected answer of a question, or asks to confirm a remedy's fix.
+    /// Enter: answers the selected answer of a question, or asks to confirm a remedy's fix; on
+    /// the check-up, walks the symptom it suggests.
     fn answer_or_fix(&mut self) {
         let Some(wizard) = &self.troubleshoot.wizard else {
-            self.ask_symptom();
+            let suggested = self
+                .troubleshoot
+                .checkup
+                .as_ref()
+                .and_then(|c| c.suggested.clone());
+            match suggested {
+                Some(symptom) => self.start_wizard(&symptom),
+                None => self.ask_symptom(),
+            }
             return;
         };
         match wizard.current() {
             Ok(Current::Question { answers, .. }) => {
-                let Some(answer) = answers
-                    .get(self.troubleshoot.selected)
-                    .map(|a| a.name.clone())
-                else {
+                let Some(at) = self.troubleshoot.selected else {
+                    self.toast(
+                        ToastKind::Info,
+                        "choose the caller's answer first (up/down), then Enter: each answer leads to another remedy",
+                    );
+                    return;
+                };
+                let Some(answer) = answers.get(at).map(|a| a.name.clone()) else {
                     return;
                 };
                 self.wizard_step(move |w, _| w.answer(&answer));
@@ -169,8 +216,7 @@ impl App {
         }
         // A wizard fix may be several edits: undo does not reach back past it.
         self.forget_undo();
-        self.troubleshoot.selected = 0;
-        self.after_wizard_change();
+        self.after_step();
     }
 
     /// Runs one wizard step that may read or change the store, then refreshes the views.
@@ -185,14 +231,29 @@ impl App {
         if let Err(e) = step(wizard, store.as_ref()) {
             self.wizard_error(e);
         }
-        self.troubleshoot.selected = 0;
+        self.after_step();
+    }
+
+    /// After any step: the cursor as the new question allows, the path at its newest line.
+    fn after_step(&mut self) {
+        self.troubleshoot.selected = self
+            .troubleshoot
+            .wizard
+            .as_ref()
+            .and_then(Wizard::preselected_answer);
+        self.troubleshoot.path_up = 0;
         self.after_wizard_change();
     }
 
     fn wizard_back(&mut self) {
         let went_back = self.troubleshoot.wizard.as_mut().is_some_and(Wizard::back);
         if went_back {
-            self.troubleshoot.selected = 0;
+            self.troubleshoot.selected = self
+                .troubleshoot
+                .wizard
+                .as_ref()
+                .and_then(Wizard::preselected_answer);
+            self.troubleshoot.path_up = 0;
         } else if self.troubleshoot.wizard.is_some() {
             self.toast(
                 ToastKind::Info,

@@ -12,7 +12,8 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use crate::domain::PhoneType;
 use crate::domain::User;
 use crate::domain::sanitize::display_safe;
-use crate::sim::session::{CallScreen, Screen, Waiting};
+use crate::sim::session::page::Tone;
+use crate::sim::session::{CallScreen, Waiting};
 use crate::sim::voice::Listening;
 use crate::sim::{Channel, DemoPlayer, FlowRequest, PlayedStep, Session};
 use crate::tui::app::App;
@@ -300,69 +301,44 @@ fn render_page(app: &App, session: &Session, area: Rect, buf: &mut Buffer) -> Op
             Span::raw(pane.input.value().to_owned()),
         ])
     };
+    // The page's words come from the simulator (`sim::session::page`): the real page's, never
+    // the internal reason or its AADSTS code, which the timeline shows.
+    let page = view.screen.page();
     let mut lines = Vec::new();
     let mut prompt = None;
-    match &view.screen {
-        Screen::Idle => lines.push(Line::raw("Nothing is running.")),
-        Screen::EnterPhoneNumber => {
-            lines.push(Line::styled("Sign in", theme.title()));
-            lines.push(Line::raw("Enter your phone number instead of a user name."));
-            lines.push(Line::raw(""));
-            prompt = Some(("Phone: ", lines.len()));
-            lines.push(field_line("Phone: "));
-        }
-        Screen::EnterCode {
-            sent_to,
-            wrong_left,
-            notice,
-        } => {
-            lines.push(Line::styled("Enter code", theme.title()));
-            lines.push(Line::raw(format!("We texted a code to {sent_to}.")));
-            lines.push(Line::raw(""));
-            prompt = Some(("Code: ", lines.len()));
-            lines.push(field_line("Code: "));
-            if let Some(ms) = view.code_expires_in_ms {
-                lines.push(Line::from(vec![
-                    Span::styled("Expires in ", theme.muted()),
-                    Span::styled(
-                        clock_face(ms),
-                        if ms < 30_000 {
-                            theme.warning()
-                        } else {
-                            theme.emphasis()
-                        },
-                    ),
-                    Span::styled(format!(" · {wrong_left} wrong entries left"), theme.muted()),
-                ]));
-            }
-            if let Some(notice) = notice {
-                lines.push(Line::styled(notice.clone(), theme.warning()));
-            }
-        }
-        Screen::WaitingForCall { calling } => {
-            lines.push(Line::styled("Approve with a call", theme.title()));
-            lines.push(Line::raw(format!("We're calling your phone {calling}.")));
-            lines.push(Line::raw("Answer it and follow the instructions."));
-        }
-        Screen::Finished { outcome, message } => {
-            let style = if outcome.is_success() {
-                theme.ok()
-            } else {
-                theme.error()
-            };
-            lines.push(Line::styled((*message).to_owned(), style));
-            lines.push(Line::raw(""));
-            lines.push(Line::from(vec![
-                Span::styled("Sign-in log: ", theme.muted()),
-                Span::raw(outcome.describe()),
-            ]));
-            if let Some(reason) = outcome.reason {
-                lines.push(Line::styled(
-                    format!("{} (AADSTS{})", reason.text(), reason.error_code()),
-                    theme.muted(),
-                ));
-            }
-        }
+    if let Some(heading) = page.heading {
+        lines.push(Line::styled(heading, theme.title()));
+    }
+    let text_style = match page.tone {
+        Tone::Asking => ratatui::style::Style::default(),
+        Tone::Success => theme.ok(),
+        Tone::Denied => theme.error(),
+    };
+    for text in &page.text {
+        lines.push(Line::styled(text.clone(), text_style));
+    }
+    if let Some(label) = page.prompt {
+        lines.push(Line::raw(""));
+        prompt = Some((label, lines.len()));
+        lines.push(field_line(label));
+    }
+    // The countdown is the simulator's aid for the operator (the tries left are in the
+    // timeline, as the real page does not show them).
+    if let Some(ms) = view.code_expires_in_ms {
+        lines.push(Line::from(vec![
+            Span::styled("Code expires in ", theme.muted()),
+            Span::styled(
+                clock_face(ms),
+                if ms < 30_000 {
+                    theme.warning()
+                } else {
+                    theme.emphasis()
+                },
+            ),
+        ]));
+    }
+    if let Some(notice) = page.notice {
+        lines.push(Line::styled(notice, theme.warning()));
     }
     if let Some(id) = view.correlation_id {
         lines.push(Line::styled(format!("Correlation id {id}"), theme.muted()));

@@ -1,9 +1,11 @@
 //! Pane 4, Troubleshoot: the guided wizard for the user selected in Lookup. The path walked so
-//! far with each finding, the current question (with its answers and the simulated-device
-//! shortcut) or remedy (with its one-key fix), and the keys to go back, retry in the Sign-in pane
-//! and write the ticket note.
+//! far with each finding (wrapped, and scrolled with PgUp/PgDn), the current question (with its
+//! answers and the simulated-device shortcut) or remedy (with its one-key fix), and the keys to
+//! go back, retry in the Sign-in pane and write the ticket note. Before a symptom is picked it
+//! can show the check-up instead: every automatic check, the problems first.
 //!
-//! The pane draws [`crate::wizard::Wizard`]; the walking is the wizard's business.
+//! The pane draws [`crate::wizard::Wizard`] and [`crate::wizard::Checkup`]; the walking and the
+//! checking are the wizard's business.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -14,48 +16,89 @@ use crate::domain::sanitize::display_safe;
 use crate::tui::app::App;
 use crate::tui::hits::{Hit, Scrollable};
 use crate::tui::keymap::Command;
-use crate::tui::theme::{SELECTED_MARKER, Theme, UNSELECTED_MARKER};
-use crate::wizard::{Current, Status, Visit, VisitKind, Wizard};
+use crate::tui::theme::{SELECTED_MARKER, UNSELECTED_MARKER};
+use crate::wizard::{Checkup, Current, VisitKind, Wizard};
 
-/// The pane's state: the wizard (kept while the operator is in another pane) and the answer
-/// under the cursor.
+mod checkup;
+mod lines;
+
+use checkup::render_checkup;
+use lines::{render_scrolled, visit_lines};
+
+/// The pane's state: the wizard (kept while the operator is in another pane), or the check-up
+/// when no symptom was picked, and the answer under the cursor.
 #[derive(Default)]
 pub struct TroubleshootPane {
     pub wizard: Option<Wizard>,
-    pub selected: usize,
+    /// Every automatic check, shown until a symptom is picked.
+    pub checkup: Option<Checkup>,
+    /// The answer under the cursor: none at first on a question whose answers lead to
+    /// different places (see `wizard::tree::preselected_answer`).
+    pub selected: Option<usize>,
     /// The operator went to the Sign-in pane to retry: coming back refreshes the checks.
     pub awaiting_retry: bool,
-    /// Lines of the path scrolled up from the newest (the wheel scrolls it).
+    /// Lines of the path (or the check-up) scrolled up from the newest; drawing stops at the
+    /// first line.
     pub path_up: usize,
+    /// How far up the last frame could scroll (its lines less its room), so that scrolling
+    /// stops where drawing does.
+    pub max_up: std::cell::Cell<usize>,
 }
 
 impl TroubleshootPane {
-    /// Scrolls the path towards its first steps by `delta` lines (negative: newer). Drawing
-    /// stops at the first line.
+    /// Scrolls the path towards its first steps by `delta` lines (negative: newer).
     pub fn scroll_path(&mut self, delta: isize) {
-        let len = self.wizard.as_ref().map_or(0, |w| w.path().len() * 3);
-        self.path_up = self.path_up.saturating_add_signed(delta).min(len);
+        let max = self.max_up.get();
+        self.path_up = self.path_up.min(max).saturating_add_signed(delta).min(max);
     }
 }
 
+/// Lines PgUp and PgDn move the path by.
+pub const PAGE: isize = 5;
+
 pub fn hints(pane: &TroubleshootPane) -> Vec<Command> {
     let Some(wizard) = &pane.wizard else {
-        return vec![Command::NewWizard, Command::Help];
+        return if pane.checkup.is_some() {
+            vec![
+                Command::Open,
+                Command::PageUp,
+                Command::NewWizard,
+                Command::Help,
+            ]
+        } else {
+            vec![Command::NewWizard, Command::Help]
+        };
     };
     let mut commands = match wizard.current() {
         Ok(Current::Question {
             device_shortcut: true,
             ..
         }) => vec![
+            Command::Down,
             Command::Open,
             Command::DeviceAnswer,
             Command::Back,
+            Command::PageUp,
             Command::WriteTicket,
             Command::NewWizard,
         ],
         Ok(Current::Question { .. }) => vec![
+            Command::Down,
             Command::Open,
             Command::Back,
+            Command::PageUp,
+            Command::WriteTicket,
+            Command::NewWizard,
+        ],
+        // Enter does nothing on a remedy without a fix: the footer does not offer it.
+        Ok(Current::Remedy {
+            retry_in_sign_in: true,
+            action: None,
+            ..
+        }) => vec![
+            Command::RetryInSignIn,
+            Command::Back,
+            Command::PageUp,
             Command::WriteTicket,
             Command::NewWizard,
         ],
@@ -66,12 +109,20 @@ pub fn hints(pane: &TroubleshootPane) -> Vec<Command> {
             Command::Open,
             Command::RetryInSignIn,
             Command::Back,
+            Command::PageUp,
+            Command::WriteTicket,
+            Command::NewWizard,
+        ],
+        Ok(Current::Remedy { action: None, .. }) => vec![
+            Command::Back,
+            Command::PageUp,
             Command::WriteTicket,
             Command::NewWizard,
         ],
         _ => vec![
             Command::Open,
             Command::Back,
+            Command::PageUp,
             Command::WriteTicket,
             Command::NewWizard,
         ],
@@ -80,46 +131,43 @@ pub fn hints(pane: &TroubleshootPane) -> Vec<Command> {
     commands
 }
 
-fn status_mark(status: Option<Status>, theme: Theme) -> Span<'static> {
-    match status {
-        Some(Status::Pass) => Span::styled("✓ ", theme.ok()),
-        Some(Status::Fail) => Span::styled("✗ ", theme.error()),
-        Some(Status::Unknown) => Span::styled("? ", theme.warning()),
-        Some(Status::Info) | None => Span::styled("• ", theme.muted()),
+/// The footer's word for a command where it means something particular here: above all what
+/// Enter does now.
+pub fn footer_label(pane: &TroubleshootPane, command: Command) -> Option<&'static str> {
+    let current = pane.wizard.as_ref().map(Wizard::current);
+    match command {
+        Command::PageUp => Some("scroll the path"),
+        Command::Down => Some("choose an answer"),
+        Command::Open => Some(match current {
+            None if pane.checkup.as_ref().is_some_and(|c| c.suggested.is_some()) => {
+                "walk the suggested symptom"
+            }
+            None => "pick the symptom",
+            Some(Ok(Current::Question { .. })) if pane.selected.is_some() => {
+                "give the chosen answer"
+            }
+            Some(Ok(Current::Question { .. })) => "answer (choose one first)",
+            Some(Ok(Current::Remedy {
+                action: Some(action),
+                ..
+            })) if action.description.is_some() => "apply the fix",
+            Some(Ok(Current::Remedy {
+                action: Some(_), ..
+            })) => "why no fix",
+            Some(_) => return None,
+        }),
+        _ => None,
     }
-}
-
-fn visit_lines(visit: &Visit, theme: Theme) -> Vec<Line<'static>> {
-    let mut head = vec![status_mark(visit.status, theme)];
-    head.push(Span::styled(visit.title.clone(), theme.emphasis()));
-    if visit.recheck {
-        head.push(Span::styled(" (re-checked after the fix)", theme.muted()));
-    }
-    let mut lines = vec![Line::from(head)];
-    if let Some(finding) = &visit.finding {
-        lines.push(Line::raw(format!("    {}", display_safe(finding))));
-    }
-    if let Some(answer) = &visit.answer {
-        let source = match answer.source {
-            crate::wizard::AnswerSource::Caller => "caller".to_owned(),
-            crate::wizard::AnswerSource::Device => match &answer.observed {
-                Some(seen) => format!("simulated device: {seen}"),
-                None => "simulated device".to_owned(),
-            },
-        };
-        lines.push(Line::styled(
-            format!("    → {} ({source})", answer.label),
-            theme.key(),
-        ));
-    }
-    lines
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = app.theme;
     let pane = &app.troubleshoot;
     let Some(wizard) = &pane.wizard else {
-        render_intro(app, area, buf);
+        match &pane.checkup {
+            Some(checkup) => render_checkup(app, checkup, area, buf),
+            None => render_intro(app, area, buf),
+        }
         return;
     };
     let user = wizard.user();
@@ -131,20 +179,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     );
     let [path_area, current_area] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
-    let block = theme.panel(title, false);
-    let inner = block.inner(path_area);
-    block.render(path_area, buf);
-    app.hits.push(inner, Hit::Scroll(Scrollable::WizardPath));
-    let lines: Vec<Line<'_>> = wizard
+    let width = path_area.width.saturating_sub(2);
+    let lines: Vec<Line<'static>> = wizard
         .path()
         .iter()
         .filter(|v| v.kind != VisitKind::Remedy)
-        .flat_map(|v| visit_lines(v, theme))
+        .flat_map(|v| visit_lines(v, theme, width))
         .collect();
-    let room = usize::from(inner.height);
-    let up = pane.path_up.min(lines.len().saturating_sub(room));
-    let skip = lines.len().saturating_sub(room + up);
-    Paragraph::new(lines.into_iter().skip(skip).take(room).collect::<Vec<_>>()).render(inner, buf);
+    render_scrolled(app, title, lines, path_area, buf);
     render_current(app, wizard, current_area, buf);
 }
 
@@ -207,7 +249,7 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
             answers_at = Some(lines.len());
             answer_count = answers.len();
             for (i, answer) in answers.iter().enumerate() {
-                if i == app.troubleshoot.selected {
+                if Some(i) == app.troubleshoot.selected {
                     lines.push(Line::styled(
                         format!("{SELECTED_MARKER}{}", answer.label),
                         theme.selected(),
@@ -216,6 +258,17 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
                     lines.push(Line::raw(format!("{UNSELECTED_MARKER}{}", answer.label)));
                 }
             }
+            if app.troubleshoot.selected.is_none() {
+                lines.push(Line::from(vec![
+                    key(Command::Down),
+                    Span::raw(" "),
+                    key(Command::Up),
+                    Span::styled(
+                        " choose the caller's answer, then Enter: each leads to another remedy",
+                        theme.muted(),
+                    ),
+                ]));
+            }
             if device_shortcut {
                 lines.push(Line::raw(""));
                 lines.push(Line::from(vec![
@@ -223,14 +276,14 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
                     Span::raw(" check the simulated device instead of asking"),
                 ]));
             }
-            " Ask the caller "
+            " Ask the caller ".to_owned()
         }
         Ok(Current::Remedy {
+            step,
             text,
             action,
             retry_in_sign_in,
             support_case,
-            ..
         }) => {
             lines.push(Line::raw(text.to_owned()));
             if let Some(action) = action {
@@ -263,11 +316,11 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
                     theme.warning(),
                 ));
             }
-            " Remedy "
+            format!(" Remedy · {} ", step.title)
         }
         Err(e) => {
             lines.push(Line::styled(e.to_string(), theme.error()));
-            " Wizard "
+            " Wizard ".to_owned()
         }
     };
     if let Some(last) = wizard.actions().last() {
