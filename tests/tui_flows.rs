@@ -17,6 +17,8 @@ mod escape;
 mod finding;
 #[path = "tui_flows/harness.rs"]
 mod harness;
+#[path = "tui_flows/history.rs"]
+mod history;
 #[path = "tui_flows/keymap_file.rs"]
 mod keymap_file;
 #[path = "tui_flows/mouse.rs"]
