@@ -7,6 +7,8 @@
 
 #[path = "tui_flows/copy.rs"]
 mod copy;
+#[path = "tui_flows/demos.rs"]
+mod demos;
 #[path = "tui_flows/editing.rs"]
 mod editing;
 #[path = "tui_flows/errors.rs"]

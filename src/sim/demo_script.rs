@@ -238,6 +238,49 @@ impl DemoScript {
     }
 }
 
+impl DemoScript {
+    /// Who this demo needs that the open tenant lacks, in words for the operator: a user by UPN,
+    /// or "a user who signs in with NUMBER" for a number it types. Empty when the whole cast is
+    /// there. A demo plays on the demo tenant's people; on an imported tenant it would end in a
+    /// refusal that looks like a bug, so the UI says so before anything plays.
+    pub fn missing_cast(&self, store: &dyn Directory) -> Result<Vec<String>, StoreError> {
+        let mut users: Vec<&str> = self
+            .steps
+            .iter()
+            .filter_map(|step| match &step.action {
+                DemoAction::Start(FlowRequest::Mfa { upn, .. } | FlowRequest::Sspr { upn, .. }) => {
+                    Some(upn.as_str())
+                }
+                _ => None,
+            })
+            .chain(self.unblock_first.iter().map(String::as_str))
+            .chain(self.expect.blocked.as_deref())
+            .collect();
+        users.sort_unstable();
+        users.dedup();
+        let mut missing = Vec::new();
+        for upn in users {
+            match store.user(upn) {
+                Ok(_) => {}
+                Err(StoreError::NotFound { .. }) => missing.push(upn.to_owned()),
+                Err(e) => return Err(e),
+            }
+        }
+        for step in &self.steps {
+            if let DemoAction::TypeNumber(typed) = &step.action {
+                let claimed = match PhoneNumber::parse(typed, None) {
+                    Ok(number) => !store.claims_on(&number)?.is_empty(),
+                    Err(_) => false,
+                };
+                if !claimed {
+                    missing.push(format!("a user who signs in with {typed}"));
+                }
+            }
+        }
+        Ok(missing)
+    }
+}
+
 fn step_of(step: StepFile) -> Result<DemoStep, String> {
     let actions = [
         step.start.is_some(),
@@ -324,18 +367,25 @@ pub struct Verdict {
 }
 
 /// Plays a script against a session, one step per call.
+///
+/// Between two steps the demo's world stands still: a presenter may talk for a minute before the
+/// next key, and on a live clock that minute would let a ringing phone give up or a code expire
+/// before the step that answers it. Each step starts at the instant the previous one ended.
 pub struct DemoPlayer {
     script: DemoScript,
     next: usize,
     session: Session,
     operator: Operator,
+    clock: Arc<VirtualClock>,
+    /// When the last step ended.
+    paused_at: Option<crate::domain::Timestamp>,
 }
 
 impl DemoPlayer {
     pub fn new(script: DemoScript, clock: Arc<VirtualClock>, operator: Operator) -> Self {
         let session = Session::new(SessionOptions {
             seed: Some(script.seed),
-            clock,
+            clock: Arc::clone(&clock),
             operator: operator.clone(),
         });
         Self {
@@ -343,6 +393,8 @@ impl DemoPlayer {
             next: 0,
             session,
             operator,
+            clock,
+            paused_at: None,
         }
     }
 
@@ -373,6 +425,11 @@ impl DemoPlayer {
         if self.next == 0 {
             self.prepare(store)?;
         }
+        if let Some(at) = self.paused_at
+            && self.clock.now() > at
+        {
+            self.clock.set(at);
+        }
         let timeline_from = self.session.timeline().len();
         match step.action {
             DemoAction::Start(request) => self.session.handle(store, Event::Start(request))?,
@@ -391,6 +448,7 @@ impl DemoPlayer {
         if self.is_finished() {
             person::finish(&mut self.session, store)?;
         }
+        self.paused_at = Some(self.clock.now());
         Ok(Some(PlayedStep {
             number: self.next,
             total: self.script.steps.len(),

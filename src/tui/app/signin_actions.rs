@@ -158,10 +158,24 @@ impl App {
         self.sim_event(Event::Start(request));
     }
 
+    /// The demos on offer; one whose cast is not in the open tenant says so in its label.
     fn ask_demo(&mut self) {
+        let store = self.store.clone();
         let options = demo_script::names()
             .filter_map(|name| DemoScript::load(name).ok())
-            .map(|script| (script.title.clone(), script.name))
+            .map(|script| {
+                let label = match script.missing_cast(store.as_ref()) {
+                    Ok(missing) if !missing.is_empty() => {
+                        format!(
+                            "{} · not on this tenant (needs {})",
+                            script.title,
+                            missing.join(", ")
+                        )
+                    }
+                    _ => script.title.clone(),
+                };
+                (label, script.name)
+            })
             .collect();
         self.modal = Some(Modal::Demo(Picker {
             title: "Guided demos".into(),
@@ -172,8 +186,32 @@ impl App {
     }
 
     pub(super) fn start_demo(&mut self, name: &str) {
+        let store = self.store.clone();
         match DemoScript::load(name) {
             Ok(script) => {
+                // Up front, before a step plays: a demo without its people would only end in a
+                // refusal that looks like a fault of the simulator.
+                match script.missing_cast(store.as_ref()) {
+                    Ok(missing) if !missing.is_empty() => {
+                        self.alert(
+                            "This demo cannot play on this tenant",
+                            format!(
+                                "\"{}\" needs {}, not in {}. The demos play on the demo tenant's people: \
+                                 open a database with the demo tenant (phonedesk --db PATH), or have \
+                                 a privileged-auth-admin restore it (phonedesk demo reset).",
+                                script.title,
+                                missing.join(", "),
+                                self.tenant.name
+                            ),
+                        );
+                        return;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        self.report("Cannot play this demo", &e);
+                        return;
+                    }
+                }
                 self.signin.subject = Some(script.title.clone());
                 self.signin.step = None;
                 self.signin.demo = Some(DemoPlayer::new(
@@ -195,6 +233,8 @@ impl App {
         match demo.next_step(store.as_ref()) {
             Ok(Some(step)) => {
                 self.signin.step = Some(step);
+                // The timeline follows the demo: the new step's lines, not where it was scrolled.
+                self.signin.timeline_up = 0;
                 self.after_sim(Ok(()));
             }
             Ok(None) => {
