@@ -102,3 +102,25 @@ fn provider_faults_and_the_simulated_service_have_names() {
         "{faulted}"
     );
 }
+
+#[test]
+fn a_text_on_the_phone_is_timed_like_the_timeline_not_in_utc() {
+    let mut t = Harness::new(120, 40);
+    t.press(Command::Cancel);
+    t.press(Command::PaneSignIn);
+    t.press(Command::NewSignIn);
+    t.press(Command::Open);
+    t.type_text("+1 (206) 555-0101");
+    t.press(Command::Open);
+    t.press(Command::AdvanceTime);
+    let screen = t.screen();
+    assert!(
+        screen.contains("is your Microsoft sign-in code"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("UTC"),
+        "a raw UTC clock on screen:\n{screen}"
+    );
+    assert!(screen.contains(" · [+"), "{screen}");
+}

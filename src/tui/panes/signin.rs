@@ -471,9 +471,20 @@ fn render_phone(app: &App, session: Option<&Session>, area: Rect, buf: &mut Buff
     }
     let room = usize::from(inner.height).saturating_sub(lines.len() + 1) / 2;
     let skip = phone.inbox.len().saturating_sub(room.max(1));
+    // When, on the timeline's scale (`[+2.1s]` since the sign-in began), not a raw UTC clock.
+    let started = session.map(Session::started_at);
     for sms in phone.inbox.iter().skip(skip) {
+        let when = started.map_or_else(String::new, |start| {
+            let tenths = sms.at.since(start).div_euclid(100);
+            format!(
+                " · [{}{}.{}s]",
+                if tenths < 0 { "-" } else { "+" },
+                tenths.abs() / 10,
+                tenths.abs() % 10
+            )
+        });
         lines.push(Line::styled(
-            format!("from {} · {} UTC", sms.from, sms.at.time_of_day()),
+            format!("from {}{when}", sms.from),
             theme.muted(),
         ));
         lines.push(Line::raw(display_safe(&sms.text).into_owned()));
