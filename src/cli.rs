@@ -7,6 +7,7 @@
 mod admin_cmd;
 mod demo_cmd;
 mod device_cmd;
+mod graph_cmd;
 mod log_cmd;
 mod output;
 mod phone_cmd;
@@ -26,7 +27,7 @@ use clap::{Parser, Subcommand};
 use crate::config;
 use crate::domain::{DefaultMethod, Operator, PhoneType, Role, Timestamp};
 use crate::sim::{Channel, Fault, Response, VirtualClock};
-use crate::store::{self, Clock, Directory, StoreError, SystemClock};
+use crate::store::{self, Clock, Directory, Record, StoreError, SystemClock};
 
 /// A failed command: what to print and which exit code to use.
 #[derive(Debug)]
@@ -125,6 +126,25 @@ pub struct Cli {
     /// Entra role: auth-admin acts on non-admin users only; privileged-auth-admin on everyone
     #[arg(long, global = true, value_name = "ROLE", value_parser = parse_role, default_value = "auth-admin")]
     pub role: Role,
+    /// Work on a real tenant through Microsoft Graph (a tenant id or domain) instead of the
+    /// simulated tenant; sign in first with `phonedesk login --tenant TENANT`
+    #[arg(
+        long,
+        global = true,
+        value_name = "TENANT",
+        env = "PHONEDESK_TENANT",
+        hide_env_values = true
+    )]
+    pub tenant: Option<String>,
+    /// Microsoft Graph's endpoint (national clouds, tests)
+    #[arg(long, global = true, value_name = "URL", env = "PHONEDESK_GRAPH_URL", default_value = crate::graph::DEFAULT_GRAPH_URL, hide_env_values = true)]
+    pub graph_url: String,
+    /// The sign-in endpoint (national clouds, tests)
+    #[arg(long, global = true, value_name = "URL", env = "PHONEDESK_LOGIN_URL", default_value = crate::graph::DEFAULT_LOGIN_URL, hide_env_values = true)]
+    pub login_url: String,
+    /// The app phonedesk signs in as (default: Microsoft Graph Command Line Tools)
+    #[arg(long, global = true, value_name = "ID", env = "PHONEDESK_CLIENT_ID", default_value = crate::graph::auth::DEFAULT_CLIENT_ID, hide_env_values = true)]
+    pub client_id: String,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -188,6 +208,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sign in to a real tenant (--tenant) with a code shown here and entered in a browser;
+    /// the sign-in is saved readable by you alone and renewed when it expires
+    Login,
+    /// Remove the saved sign-in of a real tenant (--tenant)
+    Logout,
     /// Show the sign-in log, newest first
     Log {
         /// Only attempts of this user
@@ -445,8 +470,12 @@ pub enum DemoCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-    /// Play a guided sign-in demo headless, step by step (names: see demo list)
+    /// Play a guided sign-in demo headless, step by step (names: see demo list), on a sandbox
+    /// copy of its cast: the database is not changed, and every play ends the same way
     Play { name: String },
+    /// Reset the simulated world: phone conditions, telecom faults, send and failure counters
+    /// and live codes (users, their methods, the audit trail and the sign-in log stay)
+    ResetWorld,
     /// List the guided sign-in demos
     List,
 }
@@ -491,28 +520,28 @@ pub fn main() -> ExitCode {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Outcome {
+    if let Some(graph) = graph_config(&cli)? {
+        return run_on_tenant(cli, &graph);
+    }
     let operator = config::operator(cli.operator.clone(), cli.role).map_err(Failure::usage)?;
     let Some(command) = cli.command else {
         return start_ui(cli.db, &operator);
     };
-    // Commands that need no database.
+    if let Some(done) = without_a_directory(&command) {
+        return done;
+    }
     match &command {
-        Command::Phone(PhoneCommand::Check {
-            number,
-            region,
-            slot,
-            json,
-        }) => return phone_cmd::check(number, region.as_deref(), *slot, *json),
-        Command::Demo(DemoCommand::Generate { users, seed, out }) => {
-            return admin_cmd::generate(*users, *seed, out);
-        }
         Command::Demo(DemoCommand::Reset { yes: false }) => {
             return Err(Failure::usage(
                 "demo reset replaces every user in the database; add --yes to confirm",
             ));
         }
-        Command::Demo(DemoCommand::List) => return demo_cmd::list(),
         Command::Signin(cmd) => signin_cmd::check_usage(cmd)?,
+        Command::Login | Command::Logout => {
+            return Err(Failure::usage(
+                "name the tenant to sign in to: --tenant TENANT (a tenant id or domain), or set PHONEDESK_TENANT",
+            ));
+        }
         _ => {}
     }
     // Simulations run on virtual time; the store shares the clock so its audit entries agree.
@@ -553,12 +582,139 @@ impl Command {
     }
 }
 
+/// The commands that need no directory of record (the same in both modes).
+fn without_a_directory(command: &Command) -> Option<Outcome> {
+    match command {
+        Command::Phone(PhoneCommand::Check {
+            number,
+            region,
+            slot,
+            json,
+        }) => Some(phone_cmd::check(number, region.as_deref(), *slot, *json)),
+        Command::Demo(DemoCommand::Generate { users, seed, out }) => {
+            Some(admin_cmd::generate(*users, *seed, out))
+        }
+        Command::Demo(DemoCommand::List) => Some(demo_cmd::list()),
+        _ => None,
+    }
+}
+
+/// The tenant named by `--tenant` or `PHONEDESK_TENANT`, if any.
+fn graph_config(cli: &Cli) -> Result<Option<crate::graph::GraphConfig>, Failure> {
+    let Some(tenant) = cli.tenant.as_deref().map(str::trim) else {
+        return Ok(None);
+    };
+    if tenant.is_empty() {
+        return Ok(None);
+    }
+    if tenant
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '/')
+    {
+        return Err(Failure::usage(format!(
+            "\"{}\" is not a tenant id or domain",
+            output::safe(tenant)
+        )));
+    }
+    Ok(Some(crate::graph::GraphConfig {
+        tenant: tenant.to_owned(),
+        graph_url: cli.graph_url.trim().to_owned(),
+        login_url: cli.login_url.trim().to_owned(),
+        client_id: cli.client_id.trim().to_owned(),
+    }))
+}
+
+/// One command on a real tenant: the record's commands go to Graph; the simulator's are
+/// refused, as they never touch a real tenant.
+fn run_on_tenant(cli: Cli, graph: &crate::graph::GraphConfig) -> Outcome {
+    let Some(command) = cli.command else {
+        return start_ui_on_tenant(&cli, graph);
+    };
+    if let Some(done) = without_a_directory(&command) {
+        return done;
+    }
+    let simulated_only = match &command {
+        Command::Login => return graph_cmd::login(graph),
+        Command::Logout => return graph_cmd::logout(graph),
+        Command::Device(_) => Some("device"),
+        Command::Telecom(_) => Some("telecom"),
+        Command::Demo(_) => Some("demo"),
+        Command::Import { .. } => Some("import"),
+        Command::Export { .. } => Some("export"),
+        Command::Doctor { .. } => Some("doctor"),
+        // `signin mfa|sspr` plays on a sandbox copy; the others are refused there.
+        _ => None,
+    };
+    if let Some(what) = simulated_only {
+        return Err(graph_cmd::simulated_only(what, &graph.tenant));
+    }
+    let record = graph_cmd::open(graph, cli.db.clone())?;
+    let operator = config::operator(operator_name(cli.operator.clone(), &record), cli.role)
+        .map_err(Failure::usage)?;
+    match command {
+        Command::Signin(cmd) => graph_cmd::simulate_on_copy(&record, &operator, cmd),
+        command => dispatch_record(&record, &operator, command),
+    }
+}
+
 fn dispatch(
     store: &dyn Directory,
     operator: &Operator,
     clock: &Arc<VirtualClock>,
     command: Command,
 ) -> Outcome {
+    match command {
+        command @ (Command::User(_)
+        | Command::Phone(_)
+        | Command::Audit { .. }
+        | Command::Log { .. }) => dispatch_record(store, operator, command),
+        Command::Login | Command::Logout => Ok(()),
+        Command::Export { out, reveal } => {
+            transfer_cmd::export(store, operator, out.as_deref(), reveal)
+        }
+        Command::Import { file, replace } => transfer_cmd::import(store, operator, &file, replace),
+        Command::Demo(DemoCommand::Reset { .. }) => admin_cmd::demo_reset(store, operator),
+        Command::Demo(DemoCommand::Generate { .. } | DemoCommand::List) => Ok(()),
+        Command::Demo(DemoCommand::Play { name }) => {
+            demo_cmd::play(store, operator, clock.clone(), &name)
+        }
+        Command::Demo(DemoCommand::ResetWorld) => demo_cmd::reset_world(store, operator),
+        Command::Signin(cmd) => signin_cmd::run(store, operator, clock.clone(), cmd),
+        Command::Device(DeviceCommand::Show { number }) => device_cmd::show(store, &number),
+        Command::Device(DeviceCommand::Set {
+            number,
+            power,
+            signal,
+            sms,
+            voicemail,
+            landline,
+            block_sender,
+            unblock_sender,
+        }) => device_cmd::set(
+            store,
+            operator,
+            &number,
+            device_cmd::Conditions {
+                power,
+                signal,
+                sms,
+                voicemail,
+                landline,
+                block: block_sender,
+                unblock: unblock_sender,
+            },
+        ),
+        Command::Telecom(TelecomCommand::Status { json }) => telecom_cmd::status(store, json),
+        Command::Telecom(TelecomCommand::Fault { provider, fault }) => {
+            telecom_cmd::fault(store, operator, &provider, fault)
+        }
+        Command::Doctor { .. } => Ok(()),
+        command @ Command::Troubleshoot(_) => dispatch_record(store, operator, command),
+    }
+}
+
+/// The commands that work on any directory of record: the simulated tenant or a real one.
+fn dispatch_record(store: &dyn Record, operator: &Operator, command: Command) -> Outcome {
     match command {
         Command::User(cmd) => match cmd {
             UserCommand::Search { query, limit, json } => {
@@ -606,44 +762,6 @@ fn dispatch(
         Command::Audit { user, limit, json } => {
             admin_cmd::audit(store, user.as_deref(), limit, json)
         }
-        Command::Export { out, reveal } => {
-            transfer_cmd::export(store, operator, out.as_deref(), reveal)
-        }
-        Command::Import { file, replace } => transfer_cmd::import(store, operator, &file, replace),
-        Command::Demo(DemoCommand::Reset { .. }) => admin_cmd::demo_reset(store, operator),
-        Command::Demo(DemoCommand::Generate { .. } | DemoCommand::List) => Ok(()),
-        Command::Demo(DemoCommand::Play { name }) => {
-            demo_cmd::play(store, operator, clock.clone(), &name)
-        }
-        Command::Signin(cmd) => signin_cmd::run(store, operator, clock.clone(), cmd),
-        Command::Device(DeviceCommand::Show { number }) => device_cmd::show(store, &number),
-        Command::Device(DeviceCommand::Set {
-            number,
-            power,
-            signal,
-            sms,
-            voicemail,
-            landline,
-            block_sender,
-            unblock_sender,
-        }) => device_cmd::set(
-            store,
-            operator,
-            &number,
-            device_cmd::Conditions {
-                power,
-                signal,
-                sms,
-                voicemail,
-                landline,
-                block: block_sender,
-                unblock: unblock_sender,
-            },
-        ),
-        Command::Telecom(TelecomCommand::Status { json }) => telecom_cmd::status(store, json),
-        Command::Telecom(TelecomCommand::Fault { provider, fault }) => {
-            telecom_cmd::fault(store, operator, &provider, fault)
-        }
         Command::Log {
             user,
             since,
@@ -651,7 +769,7 @@ fn dispatch(
             json,
         } => log_cmd::show(store, user.as_deref(), since, limit, json),
         Command::Troubleshoot(args) => troubleshoot_cmd::run(store, operator, &args),
-        Command::Doctor { .. } => Ok(()),
+        _ => Ok(()),
     }
 }
 
@@ -677,6 +795,30 @@ pub fn open_store_with(
     Ok(store::open_sled_with(&path, clock, &|notice| {
         output::note(notice);
     })?)
+}
+
+/// The terminal UI on a real tenant: every call to it runs on the UI's worker.
+fn start_ui_on_tenant(cli: &Cli, graph: &crate::graph::GraphConfig) -> Outcome {
+    if let Some(why) = crate::tui::terminal::refusal() {
+        return Err(Failure::refused(why));
+    }
+    let record = graph_cmd::open(graph, cli.db.clone())?;
+    let operator = config::operator(operator_name(cli.operator.clone(), &record), cli.role)
+        .map_err(Failure::usage)?;
+    let record: Arc<dyn Record> = Arc::new(record);
+    match crate::tui::run(record, operator, Arc::new(VirtualClock::live())) {
+        Ok(0) => Ok(()),
+        Ok(code) => std::process::exit(i32::from(code)),
+        Err(why) => Err(Failure::refused(why)),
+    }
+}
+
+/// The audit names the signed-in account unless --operator says otherwise.
+fn operator_name(flag: Option<String>, record: &dyn Record) -> Option<String> {
+    flag.or_else(|| match record.kind() {
+        crate::store::RecordKind::Graph { account, .. } => account,
+        crate::store::RecordKind::Simulated { .. } => None,
+    })
 }
 
 /// Opens the database, seeds it on first run, and hands over to the terminal UI.

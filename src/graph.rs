@@ -13,6 +13,7 @@
 //! the simulator.
 
 pub mod auth;
+pub mod directory;
 pub mod error;
 pub mod http;
 pub mod model;
@@ -20,6 +21,7 @@ pub mod permissions;
 pub mod signins;
 pub mod tenant;
 
+pub use directory::GraphDirectory;
 pub use error::GraphError;
 pub use tenant::GraphTenant;
 

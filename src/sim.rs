@@ -15,10 +15,13 @@ pub mod otp;
 pub mod person;
 pub mod reason;
 pub mod reset;
+pub mod sandbox;
 pub mod session;
+pub mod stand_in;
 pub mod telecom;
 pub mod throttle;
 pub mod voice;
+pub mod world;
 
 use std::fmt;
 

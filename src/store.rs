@@ -27,7 +27,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, describe_state};
 pub use backend::{Backend, Backend as DynBackend, TreeId, Txn, TxnError};
 pub use changes::Change;
 pub use directory::Store;

@@ -15,6 +15,7 @@ pub mod panes;
 pub mod profile;
 pub mod safe_backend;
 pub mod sort;
+pub mod tenant_search;
 pub mod terminal;
 pub mod theme;
 pub mod view;
@@ -27,7 +28,7 @@ use std::sync::Arc;
 
 use crate::domain::Operator;
 use crate::sim::VirtualClock;
-use crate::store::Directory;
+use crate::store::Record;
 
 /// The longest keymap file read: a few hundred bindings need a few kilobytes.
 const MAX_KEYMAP_BYTES: u64 = 64 * 1024;
@@ -85,7 +86,7 @@ pub fn startup(clock: Arc<VirtualClock>) -> app::Startup {
 
 /// Runs the UI to the end on `store`, whose clock is `clock`. Returns the process exit code.
 pub fn run(
-    store: Arc<dyn Directory>,
+    store: Arc<dyn Record>,
     operator: Operator,
     clock: Arc<VirtualClock>,
 ) -> Result<u8, String> {

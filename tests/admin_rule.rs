@@ -138,6 +138,11 @@ fn invocations(file: &str, generated: &str) -> Vec<(&'static str, Vec<String>, K
             Refused,
         ),
         ("phone check", v(&["phone", "check", ADA_MOBILE]), NoUser(0)),
+        // Without --tenant there is no real tenant to sign in to: a usage error.
+        ("login", v(&["login"]), NoUser(2)),
+        // The admin's failure counter is part of the simulated world.
+        ("demo reset-world", v(&["demo", "reset-world"]), Refused),
+        ("logout", v(&["logout"]), NoUser(2)),
         ("phone list", v(&["phone", "list", ADA]), ReadOnly),
         (
             "phone list",
@@ -182,8 +187,8 @@ fn invocations(file: &str, generated: &str) -> Vec<(&'static str, Vec<String>, K
             v(&["demo", "generate", "--users", "5", "--out", generated]),
             NoUser(0),
         ),
-        // A guided demo plays on its own demo user, who is not in this tenant: it ends
-        // "denied", and it cannot be pointed at Ada.
+        // A guided demo plays on its own demo user, who is not in this tenant: it says so up
+        // front, and it cannot be pointed at Ada.
         ("demo play", v(&["demo", "play", "sms-sign-in"]), NoUser(1)),
         ("demo list", v(&["demo", "list"]), NoUser(0)),
         (

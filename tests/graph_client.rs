@@ -11,15 +11,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use graph_server::{GraphServer, Reply};
+use graph_server::{ADELE, ADELE_UPN, GraphServer, Reply};
 use phonedesk::domain::{DefaultMethod, Edit, PhoneNumber, PhoneType, SmsSignInState, Timestamp};
 use phonedesk::graph::GraphError;
 use phonedesk::graph::auth::{self, CachedTokens, FixedToken, Login, Tokens};
 use phonedesk::graph::http::GraphClient;
 use phonedesk::graph::tenant::GraphTenant;
-
-const ADELE: &str = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
-const ADELE_UPN: &str = "AdeleV@contoso.com";
 
 fn never() -> bool {
     false
@@ -32,36 +29,10 @@ fn tenant(server: &GraphServer) -> GraphTenant {
     }
 }
 
-/// Adele Vance as the docs show her, reachable by id and UPN.
-fn adele(server: &GraphServer, methods: &str) {
-    let base = &server.url;
-    server.alias(ADELE_UPN, ADELE);
-    server.on(
-        "GET",
-        &format!("/v1.0/users/{ADELE}"),
-        vec![Reply::fixture("user-get", base)],
-    );
-    server.on(
-        "GET",
-        &format!("/v1.0/users/{ADELE}/authentication/phoneMethods"),
-        vec![Reply::fixture(methods, base)],
-    );
-    server.on(
-        "GET",
-        &format!("/beta/users/{ADELE}/authentication/signInPreferences"),
-        vec![Reply::fixture("signin-preferences", base)],
-    );
-    server.on(
-        "GET",
-        &format!("/v1.0/users/{ADELE}/memberOf/microsoft.graph.directoryRole"),
-        vec![Reply::json(200, &serde_json::json!({"value": []}))],
-    );
-}
-
 #[test]
 fn a_user_is_read_by_upn_then_by_object_id_with_a_bearer_token() {
     let server = GraphServer::start();
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     let remote = tenant(&server)
         .user(ADELE_UPN, Timestamp(0), &never)
         .unwrap();
@@ -182,7 +153,7 @@ fn digits_search_the_directory_phone_and_say_authentication_phones_cannot_be_sea
 fn a_throttled_call_waits_as_retry_after_says_then_succeeds() {
     let server = GraphServer::start();
     let base = &server.url;
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     server.on(
         "GET",
         &format!("/v1.0/users/{ADELE}"),
@@ -289,7 +260,7 @@ fn expired_cache(dir: &std::path::Path, server: &GraphServer) -> (std::path::Pat
 fn a_401_refreshes_the_token_once_saves_it_and_repeats_the_call() {
     let server = GraphServer::start();
     let base = &server.url;
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     server.on(
         "GET",
         &format!("/v1.0/users/{ADELE}"),
@@ -486,7 +457,7 @@ fn declined_expired_and_unknown_codes_end_the_sign_in_with_their_reason() {
 fn edits_send_the_documented_paths_and_bodies() {
     let server = GraphServer::start();
     let base = &server.url;
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     let methods = format!("/v1.0/users/{ADELE}/authentication/phoneMethods");
     server.on(
         "POST",
@@ -645,7 +616,7 @@ fn the_server_accepts_the_qualified_action_name_and_a_upn_too() {
 fn refusals_say_what_the_tenant_said_and_what_would_allow_it() {
     let server = GraphServer::start();
     let base = &server.url;
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     let graph = tenant(&server);
     let remote = graph.user(ADELE, Timestamp(0), &never).unwrap();
     let methods = format!("/v1.0/users/{ADELE}/authentication/phoneMethods");
@@ -719,7 +690,7 @@ fn refusals_say_what_the_tenant_said_and_what_would_allow_it() {
 fn a_role_that_cannot_read_preferences_or_roles_still_shows_the_methods() {
     let server = GraphServer::start();
     let base = &server.url;
-    adele(&server, "phone-methods-list");
+    server.adele("phone-methods-list");
     server.on(
         "GET",
         &format!("/beta/users/{ADELE}/authentication/signInPreferences"),
@@ -752,7 +723,7 @@ fn a_role_that_cannot_read_preferences_or_roles_still_shows_the_methods() {
 #[test]
 fn numbers_the_tenant_masks_stay_masked() {
     let server = GraphServer::start();
-    adele(&server, "phone-methods-masked");
+    server.adele("phone-methods-masked");
     let remote = tenant(&server).user(ADELE, Timestamp(0), &never).unwrap();
     let mobile = remote.user.method(PhoneType::Mobile).unwrap();
     assert!(mobile.phone_number.is_masked_by_tenant());

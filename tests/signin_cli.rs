@@ -611,7 +611,7 @@ fn every_demo_plays_to_its_expected_end() {
             "{name}"
         );
     }
-    // The fraud demo can run again: it unblocks its user first.
+    // The fraud demo can run again: it plays on a fresh sandbox copy of its cast.
     let again = phonedesk(&db, &["demo", "play", "fraud-report"]);
     assert_eq!(again.code, 0, "{}", again.stdout);
     assert_eq!(phonedesk(&db, &["demo", "play", "nope"]).code, 2);

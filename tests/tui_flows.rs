@@ -359,7 +359,7 @@ fn a_call_is_answered_and_approved_with_the_pound_key() {
 }
 
 #[test]
-fn the_fraud_demo_plays_step_by_step_and_blocks_the_user() {
+fn the_fraud_demo_plays_step_by_step_on_a_copy_of_its_cast() {
     let mut t = Harness::new(120, 40);
     t.press(Command::Cancel);
     t.press(Command::PaneSignIn);
@@ -390,11 +390,31 @@ fn the_fraud_demo_plays_step_by_step_and_blocks_the_user() {
     t.press(Command::NextStep);
     let screen = t.screen();
     assert!(screen.contains("demo over"), "{screen}");
+    // The demo played on a sandbox copy of its cast: Noah is blocked there, not here.
     let noah = t.app.store.user("noah.patel@fabrikam.example").unwrap();
+    assert!(noah.block.is_none(), "the demo changed the open tenant");
+    assert!(screen.contains("blocked"), "{screen}");
+}
+
+#[test]
+fn reset_world_asks_first_then_clears_the_simulated_world() {
+    let mut t = Harness::new(120, 40);
+    t.press(Command::Cancel);
+    t.press(Command::PaneSignIn);
+    let audit = t.audit_len();
+    t.press(Command::ResetWorld);
     assert!(
-        noah.block.is_some(),
-        "the fraud report did not block the user"
+        t.screen().contains("Reset the simulated world?"),
+        "{}",
+        t.screen()
     );
+    t.press(Command::Deny);
+    assert_eq!(t.audit_len(), audit, "no is no");
+    t.press(Command::ResetWorld);
+    t.press(Command::Confirm);
+    let screen = t.screen();
+    assert!(screen.contains("fresh again"), "{screen}");
+    assert_eq!(t.audit_len(), audit + 1, "the reset is audited");
 }
 
 #[test]
@@ -408,7 +428,9 @@ fn conditions_toggle_the_phone_and_the_providers() {
     t.press(Command::Open);
     assert!(t.screen().contains("Power off"), "{}", t.screen());
     let rosa = phonedesk::domain::PhoneNumber::parse_canonical("+1 2065550101").unwrap();
-    let device = phonedesk::store::devices::device(t.app.store.backend(), &rosa).unwrap();
+    let device =
+        phonedesk::store::devices::device(t.app.store.simulated().unwrap().backend(), &rosa)
+            .unwrap();
     assert!(!device.powered_on);
     let audit = t.app.store.audit(None, 1).unwrap();
     assert!(audit[0].action.starts_with("device"), "{:?}", audit[0]);

@@ -5,14 +5,16 @@ use std::path::Path;
 use super::output::{self, safe};
 use super::{Failure, Outcome};
 use crate::domain::Operator;
-use crate::store::Directory;
+use crate::store::{Directory, Record};
 
-pub fn audit(store: &dyn Directory, user: Option<&str>, limit: usize, json: bool) -> Outcome {
+pub fn audit(store: &dyn Record, user: Option<&str>, limit: usize, json: bool) -> Outcome {
     let upn = super::user_cmd::existing_user(store, user)?;
     let entries = store.audit(upn.as_ref(), limit)?;
     if json {
         return output::json(&serde_json::json!({ "value": entries }));
     }
+    // Graph's request id, which Microsoft support asks for, once any entry has one.
+    let with_request = entries.iter().any(|e| e.request_id.is_some());
     let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
@@ -22,20 +24,25 @@ pub fn audit(store: &dyn Directory, user: Option<&str>, limit: usize, json: bool
                 (Some(b), None) => safe(b),
                 (None, None) => String::new(),
             };
-            vec![
+            let mut row = vec![
                 e.at.to_string(),
                 format!("{} ({})", safe(&e.operator), e.role),
                 e.action.clone(),
                 e.target.as_deref().map_or_else(|| "-".to_owned(), safe),
                 change,
                 e.reason.as_deref().map_or_else(String::new, safe),
-            ]
+            ];
+            if with_request {
+                row.push(e.request_id.as_deref().map_or_else(String::new, safe));
+            }
+            row
         })
         .collect();
-    output::table(
-        &["TIME", "OPERATOR", "ACTION", "USER", "CHANGE", "REASON"],
-        &rows,
-    );
+    let mut header = vec!["TIME", "OPERATOR", "ACTION", "USER", "CHANGE", "REASON"];
+    if with_request {
+        header.push("REQUEST ID");
+    }
+    output::table(&header, &rows);
     Ok(())
 }
 

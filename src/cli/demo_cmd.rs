@@ -7,6 +7,7 @@ use super::{Failure, Outcome};
 use crate::domain::Operator;
 use crate::sim::VirtualClock;
 use crate::sim::demo_script::{self, DemoPlayer, DemoScript};
+use crate::sim::sandbox::Sandbox;
 use crate::store::Directory;
 
 pub fn list() -> Outcome {
@@ -26,7 +27,12 @@ pub fn play(
     name: &str,
 ) -> Outcome {
     let script = DemoScript::load(name)?;
+    // The demo plays on a copy of its cast: the open tenant is never changed, and every play
+    // starts from the same place.
+    let sandbox = Sandbox::for_demo(store, &script, clock.clone())?;
+    let store = sandbox.directory();
     output::line(&format!("demo: {}", script.title));
+    output::note("played on a sandbox copy of its cast: this tenant is not changed");
     let mut player = DemoPlayer::new(script, clock, operator.clone());
     while let Some(step) = player.next_step(store)? {
         output::line("");
@@ -59,4 +65,14 @@ pub fn play(
             verdict.expected, verdict.actual
         )))
     }
+}
+
+/// `phonedesk demo reset-world`.
+pub fn reset_world(store: &dyn Directory, operator: &Operator) -> Outcome {
+    let cleared = crate::sim::world::reset_world(store, operator)?;
+    output::line(&format!(
+        "the simulated world is fresh again: cleared {}",
+        cleared.describe()
+    ));
+    Ok(())
 }

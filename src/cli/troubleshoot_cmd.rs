@@ -13,7 +13,7 @@ use super::admin_cmd::write_atomically;
 use super::output::{self, safe};
 use super::{Failure, Outcome, TroubleshootArgs};
 use crate::domain::Operator;
-use crate::store::Directory;
+use crate::store::Record;
 use crate::wizard::{
     AnswerSource, Current, Status, Tree, Visit, VisitKind, Wizard, WizardError, actions,
     suggest_symptom,
@@ -93,7 +93,7 @@ fn parse_answers(
 
 /// The symptom named, or the one the findings point to; without either, the list.
 fn choose_symptom(
-    store: &dyn Directory,
+    store: &dyn Record,
     args: &TroubleshootArgs,
     tree: &Tree,
 ) -> Result<String, Failure> {
@@ -113,7 +113,7 @@ fn choose_symptom(
     ))
 }
 
-pub fn run(store: &dyn Directory, operator: &Operator, args: &TroubleshootArgs) -> Outcome {
+pub fn run(store: &dyn Record, operator: &Operator, args: &TroubleshootArgs) -> Outcome {
     let tree = Tree::embedded().map_err(Failure::refused)?;
     let answers = parse_answers(&tree, args)?;
     // An unknown user is refused (with near matches) before any symptom is guessed.

@@ -266,6 +266,14 @@ pub fn block(
         if block { "blocked" } else { "unblocked" },
         safe(applied.user.upn().as_str())
     ));
+    if store.kind().is_graph() {
+        // Graph has one switch for this, accountEnabled: it is not a phone-only block.
+        output::note(if block {
+            "on a real tenant this disables the account: it blocks every sign-in, not only phone MFA"
+        } else {
+            "the account is enabled again: every sign-in is allowed"
+        });
+    }
     Ok(())
 }
 

@@ -299,7 +299,12 @@ pub fn refresh(login: &Login, refresh_token: &str, scopes: &str) -> Result<Token
 
 /// The cache file for a tenant, in the platform config directory.
 pub fn cache_path(config_dir: &Path, tenant: &str) -> PathBuf {
-    let safe: String = tenant
+    config_dir.join(format!("graph-token-{}.json", file_name_of(tenant)))
+}
+
+/// A tenant's name as one file name: letters, digits, `.` and `-` kept, anything else `_`.
+pub fn file_name_of(tenant: &str) -> String {
+    tenant
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
@@ -308,8 +313,7 @@ pub fn cache_path(config_dir: &Path, tenant: &str) -> PathBuf {
                 '_'
             }
         })
-        .collect();
-    config_dir.join(format!("graph-token-{safe}.json"))
+        .collect()
 }
 
 /// Writes the cache atomically, readable and writable by the user alone.

@@ -238,49 +238,6 @@ impl DemoScript {
     }
 }
 
-impl DemoScript {
-    /// Who this demo needs that the open tenant lacks, in words for the operator: a user by UPN,
-    /// or "a user who signs in with NUMBER" for a number it types. Empty when the whole cast is
-    /// there. A demo plays on the demo tenant's people; on an imported tenant it would end in a
-    /// refusal that looks like a bug, so the UI says so before anything plays.
-    pub fn missing_cast(&self, store: &dyn Directory) -> Result<Vec<String>, StoreError> {
-        let mut users: Vec<&str> = self
-            .steps
-            .iter()
-            .filter_map(|step| match &step.action {
-                DemoAction::Start(FlowRequest::Mfa { upn, .. } | FlowRequest::Sspr { upn, .. }) => {
-                    Some(upn.as_str())
-                }
-                _ => None,
-            })
-            .chain(self.unblock_first.iter().map(String::as_str))
-            .chain(self.expect.blocked.as_deref())
-            .collect();
-        users.sort_unstable();
-        users.dedup();
-        let mut missing = Vec::new();
-        for upn in users {
-            match store.user(upn) {
-                Ok(_) => {}
-                Err(StoreError::NotFound { .. }) => missing.push(upn.to_owned()),
-                Err(e) => return Err(e),
-            }
-        }
-        for step in &self.steps {
-            if let DemoAction::TypeNumber(typed) = &step.action {
-                let claimed = match PhoneNumber::parse(typed, None) {
-                    Ok(number) => !store.claims_on(&number)?.is_empty(),
-                    Err(_) => false,
-                };
-                if !claimed {
-                    missing.push(format!("a user who signs in with {typed}"));
-                }
-            }
-        }
-        Ok(missing)
-    }
-}
-
 fn step_of(step: StepFile) -> Result<DemoStep, String> {
     let actions = [
         step.start.is_some(),

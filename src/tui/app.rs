@@ -7,6 +7,7 @@
 //! checks. What the app says goes through [`report`]: notices to the status line, errors into a
 //! popup that waits, and both into the message log.
 
+mod changes;
 mod copy;
 mod history;
 mod input;
@@ -48,7 +49,7 @@ use super::worker::{Worker, WorkerMsg};
 use crate::domain::search::{Filter, Hits};
 use crate::domain::{DefaultMethod, Operator, Policy, Tenant};
 use crate::sim::VirtualClock;
-use crate::store::{Directory, StoreError};
+use crate::store::{Record, StoreError};
 
 /// The panes, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,7 +112,7 @@ pub struct Startup {
 }
 
 pub struct App {
-    pub store: Arc<dyn Directory>,
+    pub store: Arc<dyn Record>,
     pub operator: Operator,
     pub tenant: Tenant,
     /// The tenant policy, read once: it changes only by import, which needs a restart.
@@ -126,6 +127,12 @@ pub struct App {
     pub lookup: LookupPane,
     pub methods: MethodsPane,
     pub signin: SigninPane,
+    /// The scratch copy of the playing demo's cast: demos never change the open tenant.
+    demo_world: Option<crate::sim::sandbox::Sandbox>,
+    /// Whether the operator was told that manual simulations change the simulated tenant.
+    told_sim_changes_tenant: bool,
+    /// The change the worker is making (its id), see [`changes`].
+    in_flight: Option<(u64, changes::InFlight)>,
     pub troubleshoot: TroubleshootPane,
     /// The app's clock: real time plus what the Sign-in pane fast-forwarded; the store's too.
     pub clock: Arc<VirtualClock>,
@@ -160,14 +167,17 @@ pub struct App {
 impl App {
     /// Builds the app and starts the search worker, which reports on `worker`.
     pub fn new(
-        store: Arc<dyn Directory>,
+        store: Arc<dyn Record>,
         operator: Operator,
         startup: Startup,
         worker: UnboundedSender<WorkerMsg>,
     ) -> Result<Self, StoreError> {
         let tenant = store.tenant()?;
         let policy = store.policy()?;
-        let location = store.location();
+        let location = match store.kind() {
+            crate::store::RecordKind::Simulated { path } => format!("db {path}"),
+            graph => graph.label(),
+        };
         let worker = Worker::start(Arc::clone(&store), worker);
         let mut app = Self {
             store,
@@ -183,6 +193,9 @@ impl App {
             lookup: LookupPane::new(),
             methods: MethodsPane::default(),
             signin: SigninPane::new(),
+            demo_world: None,
+            told_sim_changes_tenant: false,
+            in_flight: None,
             troubleshoot: TroubleshootPane::default(),
             clock: startup.clock,
             sim_seed: startup.sim_seed,
@@ -266,6 +279,24 @@ impl App {
                 }
             }
             WorkerMsg::IndexFailed(why) => self.lookup.status = IndexStatus::Failed(why),
+            WorkerMsg::TenantReady => {
+                self.lookup.status = IndexStatus::Tenant;
+                self.run_query();
+            }
+            WorkerMsg::SearchFailed { generation, why } => {
+                if generation != self.lookup.pending {
+                    return;
+                }
+                self.lookup.answered = generation;
+                self.lookup.hits = None;
+                self.alert("The tenant could not answer the search", why);
+            }
+            WorkerMsg::SearchNote(note) => {
+                if self.lookup.note.as_deref() != Some(note.as_str()) {
+                    self.toast(crate::tui::widgets::toast::ToastKind::Info, note.clone());
+                    self.lookup.note = Some(note);
+                }
+            }
             WorkerMsg::Profile { generation, loaded } => {
                 if generation != self.profile_pending {
                     return;
@@ -280,6 +311,7 @@ impl App {
                 }
             }
             WorkerMsg::SignIns { generation, loaded } => self.sign_ins_loaded(generation, loaded),
+            WorkerMsg::Changed { id, outcome } => self.on_changed(id, outcome),
             WorkerMsg::Results { generation, hits } => {
                 if generation != self.lookup.pending {
                     return;
@@ -355,6 +387,9 @@ impl App {
 
     /// True when the index is loaded and the newest query has its answer (tests wait for this).
     pub fn search_settled(&self) -> bool {
+        if self.in_flight.is_some() {
+            return false;
+        }
         match self.lookup.status {
             IndexStatus::Loading => false,
             IndexStatus::Failed(_) => true,
@@ -362,6 +397,13 @@ impl App {
                 self.catching_up == 0
                     && self.lookup.answered == self.lookup.pending
                     && self.lookup.hits.as_ref().is_none_or(Hits::is_complete)
+                    && self.profile_answered == self.profile_pending
+                    && self.sign_ins_answered == self.sign_ins_pending
+            }
+            // A tenant's list may say "more" for good: it pages in as the operator scrolls.
+            IndexStatus::Tenant => {
+                self.catching_up == 0
+                    && self.lookup.answered == self.lookup.pending
                     && self.profile_answered == self.profile_pending
                     && self.sign_ins_answered == self.sign_ins_pending
             }
@@ -374,7 +416,7 @@ impl App {
         match self.lookup.status {
             IndexStatus::Loading => false,
             IndexStatus::Failed(_) => true,
-            IndexStatus::Ready { .. } => {
+            IndexStatus::Ready { .. } | IndexStatus::Tenant => {
                 self.catching_up == 0 && self.lookup.answered == self.lookup.pending
             }
         }

@@ -18,7 +18,7 @@ use super::input::{self, Batch, Input};
 use super::terminal::{self, TerminalGuard};
 use super::view;
 use crate::domain::Operator;
-use crate::store::Directory;
+use crate::store::Record;
 
 /// How the loop ended.
 pub enum Exit {
@@ -52,7 +52,7 @@ fn draw(guard: &mut TerminalGuard, app: &mut App) -> std::io::Result<()> {
 
 /// Runs the UI until the operator quits, a signal arrives or storage fails.
 pub async fn serve(
-    store: Arc<dyn Directory>,
+    store: Arc<dyn Record>,
     operator: Operator,
     startup: Startup,
 ) -> std::io::Result<Exit> {

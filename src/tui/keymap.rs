@@ -148,6 +148,7 @@ commands! {
     Resend => "resend", SignIn, "resend", "send a new code (or try again after an attempt ended)";
     AdvanceTime => "advance_time", SignIn, "+30 s", "let 30 seconds of virtual time pass (to show expiry and limits)";
     Conditions => "conditions", SignIn, "conditions", "phone conditions (power, signal, SMS, voicemail, landline, blocked senders) and provider faults";
+    ResetWorld => "reset_world", SignIn, "reset world", "reset the simulated world: phone conditions, provider faults, counters and codes (users, methods and the audit stay; asks first)";
     NewWizard => "new_wizard", Troubleshoot, "symptom", "pick the symptom the caller reports and start";
     DeviceAnswer => "device_answer", Troubleshoot, "device", "answer the question from the simulated device instead of asking the caller";
     RetryInSignIn => "retry_in_sign_in", Troubleshoot, "retry", "have the user retry in the Sign-in pane; coming back re-checks the sign-in log";

@@ -4,7 +4,7 @@
 
 use crate::domain::diagnosis::{Diagnosis, diagnose};
 use crate::domain::{Block, Claim, PhoneNumber, PhoneType, Timestamp, User};
-use crate::store::{AuditEntry, Directory, SmsStatus, StoreError};
+use crate::store::{AuditEntry, Record, SmsStatus, StoreError};
 
 /// How many audit entries the Methods pane shows.
 pub const AUDIT_ROWS: usize = 50;
@@ -28,7 +28,7 @@ pub struct Profile {
 impl Profile {
     /// Reads everything the panes show about `upn`. Runs on the search worker when the
     /// selection moves, so the key press itself does no I/O.
-    pub fn load(store: &dyn Directory, upn: &str, revealed: bool) -> Result<Self, StoreError> {
+    pub fn load(store: &dyn Record, upn: &str, revealed: bool) -> Result<Self, StoreError> {
         let user = store.user(upn)?;
         let sms = store.sms_status(&user)?;
         let audit = store.audit(Some(user.upn()), AUDIT_ROWS)?;

@@ -122,7 +122,7 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
             app.operator.role
         )),
         sep,
-        Span::styled(format!("db {}", display_safe(&app.location)), theme.muted()),
+        Span::styled(display_safe(&app.location).into_owned(), theme.muted()),
     ])
     .render(area, buf);
 }

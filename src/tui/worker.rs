@@ -19,12 +19,15 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::domain::Upn;
+use crate::domain::search::IndexStamp;
 use crate::domain::search::{FIRST_SCREEN, Hits, Query, SearchIndex};
+use crate::domain::{Applied, Edit, Operator};
 use crate::store::local_index::Origin;
-use crate::store::{Directory, LocalIndex};
+use crate::store::{LocalIndex, Record, StoreError};
 use crate::tui::history::SignInHistory;
 use crate::tui::profile::Profile;
 use crate::tui::sort::{SortKey, sort_rows};
+use crate::tui::tenant_search::{self, TENANT_PAGE};
 
 /// What the worker reports back to the UI loop.
 #[derive(Debug)]
@@ -36,6 +39,15 @@ pub enum WorkerMsg {
         rebuilt: Option<String>,
     },
     IndexFailed(String),
+    /// A real tenant is the record: each query is answered by the tenant itself.
+    TenantReady,
+    /// The tenant could not answer this query (no network, throttling, a refusal).
+    SearchFailed {
+        generation: u64,
+        why: String,
+    },
+    /// What the operator should know about the tenant's answer (what it cannot search).
+    SearchNote(String),
     /// Results for a query: the first screenful, then (when more match) the complete list.
     Results {
         generation: u64,
@@ -55,6 +67,38 @@ pub enum WorkerMsg {
     IndexChanged {
         changed: usize,
     },
+    /// A change asked with [`Worker::change`] is done (or refused, or failed).
+    Changed {
+        id: u64,
+        outcome: ChangeOutcome,
+    },
+}
+
+/// A change of the directory of record, made on the worker: a real tenant answers over the
+/// network, so the UI never waits for it.
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// Edits of one user, in order; the first refusal stops the rest.
+    Edits {
+        operator: Operator,
+        upn: String,
+        edits: Vec<Edit>,
+    },
+    /// Reveal the user's numbers (audited).
+    Reveal {
+        operator: Operator,
+        upn: String,
+        context: String,
+    },
+}
+
+/// What a [`Change`] came to.
+#[derive(Debug)]
+pub enum ChangeOutcome {
+    /// The edits applied, or how many applied before one was refused and why.
+    Edited(Result<Vec<Applied>, (usize, StoreError)>),
+    /// The reveal was recorded (the profile then loads the numbers).
+    Revealed(Result<(), StoreError>),
 }
 
 enum Job {
@@ -73,6 +117,10 @@ enum Job {
         upn: Upn,
     },
     CatchUp,
+    Change {
+        id: u64,
+        change: Change,
+    },
 }
 
 /// The jobs waiting when the worker wakes, reduced to what still matters.
@@ -83,6 +131,8 @@ struct Pending {
     search: Option<(u64, Query, SortKey)>,
     profile: Option<(u64, String)>,
     sign_ins: Option<(u64, Upn)>,
+    /// Changes are never dropped or merged: each runs, in the order asked.
+    changes: Vec<(u64, Change)>,
 }
 
 impl Pending {
@@ -97,6 +147,7 @@ impl Pending {
             } => self.search = Some((generation, query, sort)),
             Job::Profile { generation, upn } => self.profile = Some((generation, upn)),
             Job::SignIns { generation, upn } => self.sign_ins = Some((generation, upn)),
+            Job::Change { id, change } => self.changes.push((id, change)),
         }
     }
 }
@@ -116,6 +167,8 @@ pub struct Worker {
     profiles: Arc<AtomicU64>,
     /// Generations of sign-in history loads, likewise.
     histories: Arc<AtomicU64>,
+    /// Ids of changes asked.
+    changes: AtomicU64,
 }
 
 impl Drop for Worker {
@@ -132,7 +185,7 @@ impl Drop for Worker {
 
 /// What the worker thread shares with the UI.
 struct Context {
-    store: Arc<dyn Directory>,
+    store: Arc<dyn Record>,
     index: Shared,
     latest: Arc<AtomicU64>,
     closed: Arc<AtomicBool>,
@@ -143,7 +196,7 @@ struct Context {
 
 impl Worker {
     /// Starts the worker and asks it to load the index from `store`.
-    pub fn start(store: Arc<dyn Directory>, out: UnboundedSender<WorkerMsg>) -> Self {
+    pub fn start(store: Arc<dyn Record>, out: UnboundedSender<WorkerMsg>) -> Self {
         let index: Shared = Arc::new(RwLock::new(None));
         let latest = Arc::new(AtomicU64::new(0));
         let closed = Arc::new(AtomicBool::new(false));
@@ -183,7 +236,15 @@ impl Worker {
             thread,
             profiles,
             histories,
+            changes: AtomicU64::new(0),
         }
+    }
+
+    /// Asks for `change`; returns its id, which the answer carries.
+    pub fn change(&self, change: Change) -> u64 {
+        let id = self.changes.fetch_add(1, Ordering::SeqCst) + 1;
+        self.send(Job::Change { id, change });
+        id
     }
 
     fn send(&self, job: Job) {
@@ -264,6 +325,11 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
         while let Ok(next) = jobs.try_recv() {
             pending.add(next);
         }
+        // Changes first: the search and the profile asked with them should see them.
+        for (id, change) in pending.changes.drain(..) {
+            let outcome = perform(cx.store.as_ref(), &change);
+            let _ = cx.out.send(WorkerMsg::Changed { id, outcome });
+        }
         if pending.build {
             build(cx);
         }
@@ -292,9 +358,37 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
     }
 }
 
+fn perform(store: &dyn Record, change: &Change) -> ChangeOutcome {
+    match change {
+        Change::Edits {
+            operator,
+            upn,
+            edits,
+        } => {
+            let mut applied = Vec::new();
+            for edit in edits {
+                match store.edit(operator, upn, edit) {
+                    Ok(done) => applied.push(done),
+                    Err(e) => return ChangeOutcome::Edited(Err((applied.len(), e))),
+                }
+            }
+            ChangeOutcome::Edited(Ok(applied))
+        }
+        Change::Reveal {
+            operator,
+            upn,
+            context,
+        } => ChangeOutcome::Revealed(store.reveal(operator, upn, context).map(drop)),
+    }
+}
+
 fn search(cx: &Context, generation: u64, query: &Query, sort: SortKey) {
     let stale = || cx.latest.load(Ordering::SeqCst) != generation;
     if stale() {
+        return;
+    }
+    if cx.store.simulated().is_none() {
+        tenant_search(cx, generation, query, &stale);
         return;
     }
     let guard = cx.index.read().unwrap_or_else(PoisonError::into_inner);
@@ -330,10 +424,47 @@ fn search(cx: &Context, generation: u64, query: &Query, sort: SortKey) {
     }
 }
 
+/// A query answered by the tenant: its users become the shared index the list draws from.
+fn tenant_search(cx: &Context, generation: u64, query: &Query, stale: &dyn Fn() -> bool) {
+    let cancelled = || stale() || cx.closed.load(Ordering::Relaxed);
+    match tenant_search::answer(cx.store.as_ref(), query, TENANT_PAGE, &cancelled) {
+        Ok((index, hits, note)) => {
+            if stale() {
+                return;
+            }
+            *cx.index.write().unwrap_or_else(PoisonError::into_inner) = Some(LocalIndex {
+                index,
+                stamp: IndexStamp {
+                    generation: 0,
+                    seq: 0,
+                },
+                origin: Origin::Rebuilt {
+                    why: "answered by the tenant".into(),
+                },
+            });
+            if let Some(note) = note {
+                let _ = cx.out.send(WorkerMsg::SearchNote(note));
+            }
+            let _ = cx.out.send(WorkerMsg::Results { generation, hits });
+        }
+        Err(_) if stale() => {}
+        Err(e) => {
+            let _ = cx.out.send(WorkerMsg::SearchFailed {
+                generation,
+                why: e.to_string(),
+            });
+        }
+    }
+}
+
 fn build(cx: &Context) {
     let started = Instant::now();
     let closed = || cx.closed.load(Ordering::Relaxed);
-    match LocalIndex::load(cx.store.as_ref(), &closed) {
+    let Some(local) = cx.store.simulated() else {
+        let _ = cx.out.send(WorkerMsg::TenantReady);
+        return;
+    };
+    match LocalIndex::load(local, &closed) {
         Ok(Some(loaded)) => {
             let users = loaded.index.len();
             let rebuilt = match &loaded.origin {
@@ -368,19 +499,24 @@ fn save_in_background(cx: &Context) {
         .name("phonedesk-index-save".into())
         .spawn(move || {
             let guard = index.read().unwrap_or_else(PoisonError::into_inner);
-            if let Some(local) = guard.as_ref() {
-                let _ = local.save(store.as_ref());
+            if let (Some(local), Some(directory)) = (guard.as_ref(), store.simulated()) {
+                let _ = local.save(directory);
             }
         });
 }
 
 fn catch_up(cx: &Context) {
+    let Some(directory) = cx.store.simulated() else {
+        // The tenant has no change log here: ask it again.
+        let _ = cx.out.send(WorkerMsg::IndexChanged { changed: 1 });
+        return;
+    };
     let mut guard = cx.index.write().unwrap_or_else(PoisonError::into_inner);
     let Some(local) = guard.as_mut() else {
         let _ = cx.out.send(WorkerMsg::IndexChanged { changed: 0 });
         return;
     };
-    match local.catch_up(cx.store.as_ref()) {
+    match local.catch_up(directory) {
         Ok(changed) => {
             let _ = cx.out.send(WorkerMsg::IndexChanged { changed });
         }

@@ -8,7 +8,7 @@ use crate::domain::diagnosis::{FindingKind, diagnose};
 use crate::domain::rules::{EditContext, apply_edit, sms_blocker};
 use crate::domain::{DefaultMethod, Edit, Operator, PhoneNumber, PhoneType, User};
 use crate::sim::reset::reset_verification;
-use crate::store::{Directory, StoreError};
+use crate::store::{Record, StoreError};
 
 use super::checks::{CheckSpec, Status};
 use super::facts::Facts;
@@ -123,7 +123,7 @@ pub fn plan(
 /// Performs a plan for `upn`: each change through the store, in order.
 pub fn perform(
     plan: &Plan,
-    store: &dyn Directory,
+    store: &dyn Record,
     operator: &Operator,
     upn: &str,
 ) -> Result<Vec<String>, Stopped> {
@@ -143,14 +143,22 @@ pub fn perform(
                     StoreError::Rule(rule) => rule.to_string(),
                     other => other.to_string(),
                 }),
-            Change::ResetVerification => reset_verification(store, operator, upn)
+            Change::ResetVerification => store
+                .simulated()
+                .ok_or_else(|| {
+                    "a real tenant keeps its own failure counts: there is nothing phonedesk can \
+                     clear there"
+                        .to_owned()
+                })
+                .and_then(|local| {
+                    reset_verification(local, operator, upn).map_err(|e| e.to_string())
+                })
                 .map(|cleared| {
                     format!(
                         "cleared {} consecutive failed verifications and closed {} open codes",
                         cleared.failures, cleared.codes
                     )
-                })
-                .map_err(|e| e.to_string()),
+                }),
         };
         match result {
             Ok(line) => done.push(line),

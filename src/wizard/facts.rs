@@ -6,14 +6,16 @@
 use crate::domain::rules::sms_sign_in_state;
 use crate::domain::{Claim, Device, PhoneNumber, PhoneType, Policy, Timestamp, User};
 use crate::sim::flow::{Channel, Denial, FlowKind, plan_verification};
-use crate::sim::log::{self, SignInRecord};
+use crate::sim::log::SignInRecord;
 use crate::sim::otp::{self, Challenge};
 use crate::sim::throttle::{self, Failures};
-use crate::store::{Directory, SmsStatus, StoreError, devices};
+use crate::store::{Record, SmsStatus, StoreError, devices};
 
 /// How far back the log checks look. Choice: a day covers "I couldn't sign in this morning"
 /// without dragging in last week's voicemail.
 pub const RECENT_MS: i64 = 24 * 3_600_000;
+/// At most this many attempts of that day (a real tenant's log pages slowly).
+const RECENT_ATTEMPTS: usize = 200;
 
 /// How a sign-in reaches the user: the channel, the slot and the number dialled or texted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,9 +57,11 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// Reads everything the checks need about `upn` for a symptom of `flow`.
+    /// Reads everything the checks need about `upn` for a symptom of `flow`. The simulator's
+    /// own facts (counters, live codes, the simulated phone) exist only when the record is the
+    /// simulated tenant; on a real tenant they are unknown and the wizard asks the caller.
     pub fn gather(
-        store: &dyn Directory,
+        store: &dyn Record,
         upn: &str,
         flow: FlowKind,
         reveal: bool,
@@ -65,13 +69,17 @@ impl Facts {
         let user = store.user(upn)?;
         let now = store.now();
         let policy = store.policy()?;
-        let backend = store.backend();
+        let local = store.simulated();
         let upn_key = user.upn().key();
         let mobile_claims = match user.method(PhoneType::Mobile) {
             Some(m) => store.claims_on(&m.phone_number)?,
             None => Vec::new(),
         };
-        let log = log::for_user(backend, user.upn(), Some(now.plus_millis(-RECENT_MS)))?;
+        let log = store.sign_ins(
+            Some(user.upn()),
+            Some(now.plus_millis(-RECENT_MS)),
+            RECENT_ATTEMPTS,
+        )?;
         let route = route(&user, &policy, flow, &log, now);
         let line = match &route {
             Route::Planned { number, .. } => Some(number.clone()),
@@ -80,12 +88,23 @@ impl Facts {
                 .or_else(|| user.phone_methods.first())
                 .map(|m| m.phone_number.clone()),
         };
-        let device = line.map(|n| devices::device(backend, &n)).transpose()?;
+        let (device, sspr_blocked_until, failures, live_codes) = match local {
+            Some(local) => {
+                let backend = local.backend();
+                (
+                    line.map(|n| devices::device(backend, &n)).transpose()?,
+                    throttle::sspr_blocked_until(backend, &upn_key, now)?,
+                    throttle::failures_of(backend, &upn_key)?,
+                    otp::live_for(backend, &upn_key)?,
+                )
+            }
+            None => (None, None, Failures::default(), Vec::new()),
+        };
         Ok(Self {
             sms: store.sms_status(&user)?,
-            sspr_blocked_until: throttle::sspr_blocked_until(backend, &upn_key, now)?,
-            failures: throttle::failures_of(backend, &upn_key)?,
-            live_codes: otp::live_for(backend, &upn_key)?,
+            sspr_blocked_until,
+            failures,
+            live_codes,
             now,
             user,
             policy,

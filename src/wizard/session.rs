@@ -15,7 +15,7 @@ use super::path::{
 use super::tree::{Answer, Step, StepKind, Symptom, Tree};
 use crate::domain::{Operator, User};
 use crate::sim::flow::{FlowKind, FlowRequest};
-use crate::store::Directory;
+use crate::store::Record;
 
 /// The offered action and its plan (the plan is what a confirmation performs).
 #[derive(Clone, Debug)]
@@ -49,7 +49,7 @@ impl std::fmt::Debug for Wizard {
 /// The symptom the findings point to, for a start without one: the first symptom whose triage
 /// check fails, else the one whose sign-in reasons include the newest failure since the latest
 /// success.
-pub fn suggest_symptom(store: &dyn Directory, upn: &str) -> Result<Option<String>, WizardError> {
+pub fn suggest_symptom(store: &dyn Record, upn: &str) -> Result<Option<String>, WizardError> {
     let tree = Tree::embedded().map_err(WizardError::Tree)?;
     let facts = Facts::gather(store, upn, FlowKind::Mfa, false)?;
     for symptom in &tree.symptoms {
@@ -73,7 +73,7 @@ impl Wizard {
     /// question or remedy. With `reveal`, numbers are shown in full: the reveal goes through
     /// [`Directory::reveal`] (audited, and refused when the role does not cover the user).
     pub fn start(
-        store: &dyn Directory,
+        store: &dyn Record,
         operator: &Operator,
         upn: &str,
         symptom: &str,
@@ -86,7 +86,7 @@ impl Wizard {
     /// Starts with a given tree (tests use small ones).
     pub fn start_with(
         tree: Arc<Tree>,
-        store: &dyn Directory,
+        store: &dyn Record,
         operator: &Operator,
         upn: &str,
         symptom: &str,
@@ -168,7 +168,8 @@ impl Wizard {
                 text,
                 help: help.as_deref(),
                 answers,
-                device_shortcut: device.is_some(),
+                // Only a simulated phone can answer for the caller (none on a real tenant).
+                device_shortcut: device.is_some() && self.facts.device.is_some(),
             }),
             StepKind::Remedy {
                 text,
@@ -211,7 +212,7 @@ impl Wizard {
 
     /// Answers the current question from the simulated phone ("check the simulated device"),
     /// read now: the device may have changed since the wizard started.
-    pub fn answer_from_device(&mut self, store: &dyn Directory) -> Result<(), WizardError> {
+    pub fn answer_from_device(&mut self, store: &dyn Record) -> Result<(), WizardError> {
         let (step, answers) = self.current_question()?;
         let Some(StepKind::Question {
             device: Some(probe),
@@ -255,7 +256,7 @@ impl Wizard {
     /// device changed) and re-runs the live check that led to the current step. When its answer
     /// leads elsewhere now, the walk continues from it; otherwise its finding is brought up to
     /// date and the current step stays.
-    pub fn refresh(&mut self, store: &dyn Directory) -> Result<(), WizardError> {
+    pub fn refresh(&mut self, store: &dyn Record) -> Result<(), WizardError> {
         self.facts = Facts::gather(store, &self.upn, self.symptom().flow, self.facts.reveal)?;
         let before_current = self.path.len().saturating_sub(1);
         let live = self.path[..before_current].iter().rposition(|v| {
@@ -288,7 +289,7 @@ impl Wizard {
 
     /// Applies the pending action (the operator confirmed it), then re-runs the check that found
     /// the problem and walks on from its new answer: after a fix, that check passes.
-    pub fn apply_action(&mut self, store: &dyn Directory) -> Result<&ActionRecord, WizardError> {
+    pub fn apply_action(&mut self, store: &dyn Record) -> Result<&ActionRecord, WizardError> {
         let pending = self.pending.clone().ok_or(WizardError::NoAction)?;
         let Some(plan) = pending.plan else {
             return Err(WizardError::ActionUnavailable(

@@ -168,7 +168,37 @@ pub fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Adele Vance, the user of Microsoft's examples: her object id and UPN.
+pub const ADELE: &str = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
+pub const ADELE_UPN: &str = "AdeleV@contoso.com";
+
 impl GraphServer {
+    /// Adele Vance as the docs show her, reachable by id and UPN.
+    pub fn adele(&self, methods: &str) {
+        let base = &self.url;
+        self.alias(ADELE_UPN, ADELE);
+        self.on(
+            "GET",
+            &format!("/v1.0/users/{ADELE}"),
+            vec![Reply::fixture("user-get", base)],
+        );
+        self.on(
+            "GET",
+            &format!("/v1.0/users/{ADELE}/authentication/phoneMethods"),
+            vec![Reply::fixture(methods, base)],
+        );
+        self.on(
+            "GET",
+            &format!("/beta/users/{ADELE}/authentication/signInPreferences"),
+            vec![Reply::fixture("signin-preferences", base)],
+        );
+        self.on(
+            "GET",
+            &format!("/v1.0/users/{ADELE}/memberOf/microsoft.graph.directoryRole"),
+            vec![Reply::json(200, &serde_json::json!({"value": []}))],
+        );
+    }
+
     pub fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());

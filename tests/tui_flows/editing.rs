@@ -66,3 +66,31 @@ fn the_help_lists_the_editing_keys() {
     }
     assert!(seen.contains("delete from the cursor to the end"), "{seen}");
 }
+
+/// Issue 9, item 1: a confirmed change is made on the worker, never on the UI thread; one at a
+/// time, in order.
+#[test]
+fn a_confirmed_change_is_made_on_the_worker_and_one_waits_for_the_other() {
+    let mut t = Harness::new(120, 40);
+    let upn = "daniel.fischer@fabrikam.example";
+    t.type_text("daniel");
+    t.press(Command::Submit);
+    t.press(Command::Down);
+    t.press(Command::Delete);
+    // The yes, without waiting for the worker: the UI answers at once and says it is saving.
+    t.press_only(Command::Confirm);
+    assert!(t.app.is_changing(), "the edit ran on the UI thread");
+    assert!(t.screen().contains("saving…"), "{}", t.screen());
+    // A second change asked meanwhile is not sent behind the first one's back.
+    t.press_only(Command::Delete);
+    t.press_only(Command::Confirm);
+    assert!(t.screen().contains("still being saved"), "{}", t.screen());
+    t.settle();
+    assert!(!t.app.is_changing());
+    assert_eq!(t.app.store.user(upn).unwrap().phone_methods.len(), 2);
+    assert!(
+        t.screen().contains("deleted the alternate mobile number"),
+        "{}",
+        t.screen()
+    );
+}

@@ -105,6 +105,17 @@ impl Harness {
         self.settle();
     }
 
+    /// Presses the first key the keymap binds to `command`, without waiting for the worker.
+    pub fn press_only(&mut self, command: Command) {
+        let key = *self
+            .keymap
+            .keys(command)
+            .first()
+            .expect("command without a key");
+        self.app
+            .handle_event(&Event::Key(KeyEvent::new(key.code, key.modifiers)));
+    }
+
     /// Presses the first key the keymap binds to `command`.
     pub fn press(&mut self, command: Command) {
         let key = *self

@@ -1,6 +1,8 @@
 //! Item 13: the Methods pane shows the user's recent sign-in attempts, with how each ended and
 //! why and when, beside the audit trail; read by the worker, refreshed when the pane is opened.
 
+use std::time::{Duration, Instant};
+
 use phonedesk::tui::app::PaneId;
 use phonedesk::tui::keymap::Command;
 
@@ -45,6 +47,8 @@ fn the_methods_pane_lists_the_users_sign_in_attempts_beside_the_audit_trail() {
         // Back on Methods: the log is read again, newest first.
         t.press(Command::PaneMethods);
         t.settle();
+        // The notice of the first simulation has gone, as it does after a few seconds.
+        t.app.tick(Instant::now() + Duration::from_secs(600));
         let after = t.screen();
         assert!(after.contains("Audit trail"), "{after}");
         let signed_in = after.find("✓ signed in · SMS sign-in");

@@ -37,6 +37,13 @@ impl App {
             self.alert_key(key);
             return;
         }
+        // Esc while a change waits for the record stops the waiting; other keys work on.
+        if self.is_changing() && self.keymap.lookup(key, &[Context::Global]) == Some(Command::Back)
+        {
+            self.stop_waiting();
+            self.dirty = true;
+            return;
+        }
         // The phone's keypad takes its keys before any command does.
         if layer == Layer::SignIn
             && self.signin.takes_keys()

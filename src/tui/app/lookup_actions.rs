@@ -4,14 +4,14 @@
 use super::{App, Modal, PaneId};
 use crate::domain::search::Filter;
 use crate::tui::keymap::Command;
-use crate::tui::panes::lookup::{Focus, IndexStatus, PAGE};
+use crate::tui::panes::lookup::{Focus, PAGE};
 use crate::tui::widgets::dialog::{Picker, PickerKind};
 use crate::tui::widgets::toast::ToastKind;
 
 impl App {
     /// Sends the search box's query to the worker; the answer arrives as `WorkerMsg::Results`.
     pub(super) fn run_query(&mut self) {
-        if !matches!(self.lookup.status, IndexStatus::Ready { .. }) {
+        if !self.lookup.status.takes_queries() {
             return;
         }
         self.lookup.pending = self.worker.submit(self.query(), self.lookup.sort);
@@ -20,7 +20,7 @@ impl App {
 
     /// Runs the query again after the index changed, keeping the selection where it was.
     pub(super) fn rerun_query(&mut self) {
-        if matches!(self.lookup.status, IndexStatus::Ready { .. }) {
+        if self.lookup.status.takes_queries() {
             self.lookup.pending = self.worker.submit(self.query(), self.lookup.sort);
         }
     }

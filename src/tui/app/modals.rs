@@ -165,6 +165,7 @@ impl App {
                     OnYes::Edit(pending) => self.apply(pending),
                     OnYes::WizardAction => self.apply_wizard_action(),
                     OnYes::Undo => self.apply_undo(),
+                    OnYes::ResetWorld => self.reset_world(),
                 }
                 None
             }

@@ -86,6 +86,13 @@ impl App {
         self.dirty = true;
     }
 
+    /// A passing state ("saving…") in the toast line, not in the message log: the outcome that
+    /// follows is what the log keeps.
+    pub(super) fn status_toast(&mut self, text: impl Into<String>) {
+        self.toast = Some(Toast::new(ToastKind::Info, text.into(), Instant::now()));
+        self.dirty = true;
+    }
+
     /// An error in a popup that waits until it is dismissed (and in the log).
     pub(super) fn alert(&mut self, title: impl Into<String>, text: impl Into<String>) {
         let alert = Alert {

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::{App, Modal};
 use crate::domain::{PhoneType, Timestamp};
+use crate::sim::sandbox::Sandbox;
 use crate::sim::session::Waiting;
 use crate::sim::telecom::{self, Fault};
 use crate::sim::{
@@ -14,6 +15,7 @@ use crate::sim::{
 };
 use crate::tui::keymap::Command;
 use crate::tui::panes::signin::flow_choices;
+use crate::tui::widgets::dialog::{Confirm, OnYes};
 use crate::tui::widgets::dialog::{Picker, PickerKind};
 use crate::tui::widgets::toast::ToastKind;
 use crate::tui::words;
@@ -39,6 +41,14 @@ pub enum Condition {
 }
 
 impl App {
+    /// On a real tenant the simulator has no world here: it never writes to a real tenant.
+    fn simulator_only(&mut self) {
+        self.alert(
+            "The simulator works on the simulated tenant only",
+            "On a real tenant, `phonedesk --tenant T signin mfa --user UPN` simulates a sign-in on a local copy of the user with stand-in numbers; nothing is sent to the tenant.",
+        );
+    }
+
     pub(super) fn signin_command(&mut self, command: Command) {
         if self.signin.demo.is_some() {
             match command {
@@ -46,6 +56,7 @@ impl App {
                 Command::Back => {
                     self.signin.demo = None;
                     self.signin.step = None;
+                    self.demo_world = None;
                 }
                 _ => self.toast(
                     ToastKind::Info,
@@ -65,6 +76,7 @@ impl App {
                 seconds: ADVANCE_SECONDS,
             }),
             Command::Conditions => self.open_conditions(0),
+            Command::ResetWorld => self.ask_reset_world(),
             Command::Back | Command::Cancel if !self.signin.input.value().is_empty() => {
                 self.signin.input.set("");
             }
@@ -102,13 +114,15 @@ impl App {
     /// connects) and refreshes what shows the user.
     pub(super) fn sim_event(&mut self, event: Event) {
         let store = self.store.clone();
+        let Some(world) = store.simulated() else {
+            self.simulator_only();
+            return;
+        };
         let now = self.clock.now();
         let session = self.session();
-        let result = session.handle(store.as_ref(), event).and_then(|()| {
-            session
-                .tick(store.as_ref(), now.max(session.now()))
-                .map(drop)
-        });
+        let result = session
+            .handle(world, event)
+            .and_then(|()| session.tick(world, now.max(session.now())).map(drop));
         self.after_sim(result);
     }
 
@@ -125,6 +139,55 @@ impl App {
             self.users_changed();
         }
         self.dirty = true;
+    }
+
+    fn ask_reset_world(&mut self) {
+        self.modal = Some(Modal::Confirm(Confirm {
+            title: "Reset the simulated world?".into(),
+            message: vec![
+                "Phone conditions, provider faults, send and failure counters and live codes go back to a fresh start.".into(),
+                "Users, their methods, the audit trail and the sign-in log stay. The reset is audited.".into(),
+            ],
+            on_yes: OnYes::ResetWorld,
+            refusal: None,
+        }));
+    }
+
+    pub(super) fn reset_world(&mut self) {
+        let store = self.store.clone();
+        let Some(world) = store.simulated() else {
+            self.simulator_only();
+            return;
+        };
+        match crate::sim::world::reset_world(world, &self.operator) {
+            Ok(cleared) => {
+                self.signin.session = None;
+                self.toast(
+                    ToastKind::Success,
+                    format!(
+                        "the simulated world is fresh again: cleared {}",
+                        cleared.describe()
+                    ),
+                );
+            }
+            Err(e) => self.report("Cannot reset the simulated world", &e),
+        }
+        self.reload_profile();
+    }
+
+    /// Once per session, before the first manual simulation: it runs on the simulated tenant
+    /// itself, so what it does stays (the guided demos run on a copy instead).
+    fn tell_sim_changes_tenant(&mut self) {
+        if std::mem::replace(&mut self.told_sim_changes_tenant, true) {
+            return;
+        }
+        self.toast(
+            ToastKind::Info,
+            format!(
+                "simulations change the simulated tenant (a fraud report blocks the user); {} resets the world",
+                self.keymap.hint(Command::ResetWorld)
+            ),
+        );
     }
 
     fn ask_flow(&mut self) {
@@ -155,27 +218,14 @@ impl App {
             FlowRequest::Sspr { upn, .. } => Some(format!("password reset for {upn}")),
         };
         self.signin.input.set("");
+        self.tell_sim_changes_tenant();
         self.sim_event(Event::Start(request));
     }
 
-    /// The demos on offer; one whose cast is not in the open tenant says so in its label.
     fn ask_demo(&mut self) {
-        let store = self.store.clone();
         let options = demo_script::names()
             .filter_map(|name| DemoScript::load(name).ok())
-            .map(|script| {
-                let label = match script.missing_cast(store.as_ref()) {
-                    Ok(missing) if !missing.is_empty() => {
-                        format!(
-                            "{} · not on this tenant (needs {})",
-                            script.title,
-                            missing.join(", ")
-                        )
-                    }
-                    _ => script.title.clone(),
-                };
-                (label, script.name)
-            })
+            .map(|script| (script.title.clone(), script.name))
             .collect();
         self.modal = Some(Modal::Demo(Picker {
             title: "Guided demos".into(),
@@ -186,29 +236,14 @@ impl App {
     }
 
     pub(super) fn start_demo(&mut self, name: &str) {
-        let store = self.store.clone();
         match DemoScript::load(name) {
             Ok(script) => {
-                // Up front, before a step plays: a demo without its people would only end in a
-                // refusal that looks like a fault of the simulator.
-                match script.missing_cast(store.as_ref()) {
-                    Ok(missing) if !missing.is_empty() => {
-                        self.alert(
-                            "This demo cannot play on this tenant",
-                            format!(
-                                "\"{}\" needs {}, not in {}. The demos play on the demo tenant's people: \
-                                 open a database with the demo tenant (phonedesk --db PATH), or have \
-                                 a privileged-auth-admin restore it (phonedesk demo reset).",
-                                script.title,
-                                missing.join(", "),
-                                self.tenant.name
-                            ),
-                        );
-                        return;
-                    }
-                    Ok(_) => {}
+                // A scratch copy of the cast: the demo never changes the open tenant, and says
+                // up front when the tenant lacks its cast.
+                match Sandbox::for_demo(self.store.as_ref(), &script, self.clock.clone()) {
+                    Ok(world) => self.demo_world = Some(world),
                     Err(e) => {
-                        self.report("Cannot play this demo", &e);
+                        self.report(&format!("The demo \"{}\" cannot start", script.title), &e);
                         return;
                     }
                 }
@@ -226,11 +261,11 @@ impl App {
     }
 
     fn next_demo_step(&mut self) {
-        let store = self.store.clone();
-        let Some(demo) = &mut self.signin.demo else {
+        let (Some(demo), Some(world)) = (&mut self.signin.demo, &self.demo_world) else {
             return;
         };
-        match demo.next_step(store.as_ref()) {
+        let store = world.directory();
+        match demo.next_step(store) {
             Ok(Some(step)) => {
                 self.signin.step = Some(step);
                 // The timeline follows the demo: the new step's lines, not where it was scrolled.
@@ -238,7 +273,7 @@ impl App {
                 self.after_sim(Ok(()));
             }
             Ok(None) => {
-                let verdict = demo.verdict(store.as_ref());
+                let verdict = demo.verdict(store);
                 match verdict {
                     Ok(v) if v.met => {
                         self.toast(ToastKind::Success, format!("demo over: {}", v.actual))
@@ -272,9 +307,14 @@ impl App {
 
     pub(super) fn open_conditions(&mut self, selected: usize) {
         let store = self.store.clone();
+        let Some(world) = store.simulated() else {
+            self.simulator_only();
+            return;
+        };
+        self.tell_sim_changes_tenant();
         let number = self.condition_number();
         let device = match &number {
-            Some(n) => crate::store::devices::device(store.backend(), n).ok(),
+            Some(n) => crate::store::devices::device(world.backend(), n).ok(),
             None => None,
         };
         let mut options = Vec::new();
@@ -305,7 +345,7 @@ impl App {
                 ));
             }
         }
-        match telecom::status(store.backend()) {
+        match telecom::status(world.backend()) {
             Ok(providers) => {
                 for (provider, fault) in providers {
                     options.push((
@@ -330,9 +370,14 @@ impl App {
     }
 
     pub(super) fn apply_condition(&mut self, condition: &Condition) {
+        let store = self.store.clone();
+        let Some(world) = store.simulated() else {
+            self.simulator_only();
+            return;
+        };
         if let Condition::Provider(id) = condition {
             let current = telecom::find(id)
-                .and_then(|p| telecom::fault_of(self.store.backend(), p).ok())
+                .and_then(|p| telecom::fault_of(world.backend(), p).ok())
                 .unwrap_or_default();
             let next = Fault::ALL
                 .iter()
@@ -350,7 +395,7 @@ impl App {
         let Some(number) = self.condition_number() else {
             return;
         };
-        let Ok(device) = crate::store::devices::device(self.store.backend(), &number) else {
+        let Ok(device) = crate::store::devices::device(world.backend(), &number) else {
             return;
         };
         let mut change = DeviceChange::default();
@@ -425,7 +470,10 @@ impl App {
             session.waiting(),
             Waiting::Code | Waiting::IncomingCall | Waiting::Keys
         );
-        match session.tick(store.as_ref(), now.max(session.now())) {
+        let Some(world) = store.simulated() else {
+            return;
+        };
+        match session.tick(world, now.max(session.now())) {
             Ok(true) => self.after_sim(Ok(())),
             Ok(false) => self.dirty |= animating,
             Err(e) => self.after_sim(Err(e)),

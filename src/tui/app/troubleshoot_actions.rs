@@ -10,6 +10,18 @@ use crate::wizard::{Current, Tree, Wizard, WizardError, suggest_symptom};
 
 impl App {
     pub(super) fn troubleshoot_command(&mut self, command: Command) {
+        // Each wizard step reads the record on the spot; on a real tenant that is a network
+        // call, which the UI thread never waits for: the command line walks it instead.
+        if self.store.kind().is_graph() && command != Command::Back {
+            self.alert(
+                "The wizard runs on the command line on a real tenant",
+                format!(
+                    "`phonedesk --tenant {} troubleshoot UPN` walks the same steps: it reads the real methods and sign-in log, asks the caller the rest, and fixes through Graph.",
+                    self.tenant.name
+                ),
+            );
+            return;
+        }
         match command {
             Command::NewWizard => self.ask_symptom(),
             Command::Down => self.move_answer(1),
@@ -164,7 +176,7 @@ impl App {
     /// Runs one wizard step that may read or change the store, then refreshes the views.
     fn wizard_step(
         &mut self,
-        step: impl FnOnce(&mut Wizard, &dyn crate::store::Directory) -> Result<(), WizardError>,
+        step: impl FnOnce(&mut Wizard, &dyn crate::store::Record) -> Result<(), WizardError>,
     ) {
         let store = self.store.clone();
         let Some(wizard) = &mut self.troubleshoot.wizard else {

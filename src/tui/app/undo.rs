@@ -3,11 +3,14 @@
 //! audited edit like any change. One level: after an undo there is nothing left to undo, and a
 //! change that cannot be undone (a wizard fix, a fraud report) clears what could be.
 
+use super::changes::InFlight;
 use super::{App, Modal};
 use crate::domain::Edit;
 use crate::domain::undo::undo_of;
+use crate::store::StoreError;
 use crate::tui::widgets::dialog::{Confirm, OnYes, PendingEdit};
 use crate::tui::widgets::toast::ToastKind;
+use crate::tui::worker::Change;
 
 /// How to undo the last change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,12 +118,22 @@ impl App {
         let Some(step) = self.undo.take() else {
             return;
         };
-        for edit in &step.edits {
-            if let Err(e) = self.store.edit(&self.operator, &step.upn, edit) {
-                self.report(&format!("Cannot undo ({})", step.describe), &e);
-                self.after_undo(&step.upn);
-                return;
-            }
+        let change = Change::Edits {
+            operator: self.operator.clone(),
+            upn: step.upn.clone(),
+            edits: step.edits.clone(),
+        };
+        if !self.start_change(change, InFlight::Undo(step.clone())) {
+            self.undo = Some(step);
+        }
+    }
+
+    /// The worker made the undo's edits (or stopped at the first it could not make).
+    pub(super) fn finish_undo(&mut self, step: &UndoStep, result: Result<(), StoreError>) {
+        if let Err(e) = result {
+            self.report(&format!("Cannot undo ({})", step.describe), &e);
+            self.after_undo(&step.upn);
+            return;
         }
         self.after_undo(&step.upn);
         self.toast(

@@ -2,9 +2,11 @@
 //! SMS sign-in, the default method; each through the store, then the views are refreshed.
 //! A change the domain refuses on paper is refused before the operator confirms it.
 
+use super::changes::{InFlight, first_warning};
 use super::{App, Modal};
 use crate::domain::rules;
-use crate::domain::{DefaultMethod, Edit, PhoneMethod, PhoneType};
+use crate::domain::{Applied, DefaultMethod, Edit, PhoneMethod, PhoneType, User};
+use crate::store::StoreError;
 use crate::tui::keymap::Command;
 use crate::tui::widgets::dialog::{
     PendingEdit, Picker, PickerKind, REASON_MAX_CHARS, ReasonPrompt,
@@ -13,6 +15,7 @@ use crate::tui::widgets::phone_field::{FieldMode, PhoneField};
 use crate::tui::widgets::text_input::TextInput;
 use crate::tui::widgets::toast::ToastKind;
 use crate::tui::words;
+use crate::tui::worker::Change;
 
 impl App {
     // ----- actions on the selected user -----
@@ -58,9 +61,21 @@ impl App {
             );
             return;
         }
-        match self.store.reveal(&self.operator, &upn, "tui profile") {
-            Ok(_) => {
-                self.load_profile(&upn, true);
+        self.start_change(
+            Change::Reveal {
+                operator: self.operator.clone(),
+                upn: upn.clone(),
+                context: "tui profile".into(),
+            },
+            InFlight::Reveal { upn },
+        );
+    }
+
+    /// The worker recorded the reveal (or could not).
+    pub(super) fn finish_reveal(&mut self, upn: &str, result: Result<(), StoreError>) {
+        match result {
+            Ok(()) => {
+                self.load_profile(upn, true);
                 self.toast(
                     ToastKind::Info,
                     format!(
@@ -96,7 +111,10 @@ impl App {
             self.alert(format!("Cannot {verb} {name}"), rule.to_string());
             return;
         }
-        let title = if block {
+        let title = if block && self.store.kind().is_graph() {
+            // Graph has one switch for this, accountEnabled: not a phone-only block.
+            format!("Block {name}: disables the account, every sign-in, not only phone MFA")
+        } else if block {
             format!("Block {name} from phone MFA")
         } else {
             format!("Unblock {name}")
@@ -365,13 +383,33 @@ impl App {
             .as_ref()
             .filter(|p| p.is(&pending.upn))
             .map(|p| p.user.clone());
-        match self.store.edit(&self.operator, &pending.upn, &pending.edit) {
+        self.start_change(
+            Change::Edits {
+                operator: self.operator.clone(),
+                upn: pending.upn.clone(),
+                edits: vec![pending.edit.clone()],
+            },
+            InFlight::Edit {
+                pending: Box::new(pending.clone()),
+                before: before.map(Box::new),
+            },
+        );
+    }
+
+    /// The worker made (or could not make) a confirmed edit.
+    pub(super) fn finish_edit(
+        &mut self,
+        pending: &PendingEdit,
+        before: Option<&User>,
+        result: Result<Applied, StoreError>,
+    ) {
+        match result {
             Ok(applied) => {
                 let mut text = format!("saved: {} for {}", pending.done, pending.upn);
-                if let Some(first) = applied.warnings.first() {
+                if let Some(first) = first_warning(&applied) {
                     text.push_str(&format!(" (warning: {first})"));
                 }
-                self.remember_undo(before.as_ref(), pending);
+                self.remember_undo(before, pending);
                 let revealed =
                     before.is_some() && self.profile.as_ref().is_some_and(|p| p.revealed);
                 self.load_profile(&pending.upn, revealed);

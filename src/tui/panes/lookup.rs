@@ -37,8 +37,20 @@ pub enum Focus {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IndexStatus {
     Loading,
-    Ready { users: usize, took: Duration },
+    Ready {
+        users: usize,
+        took: Duration,
+    },
+    /// A real tenant answers each query (no local index).
+    Tenant,
     Failed(String),
+}
+
+impl IndexStatus {
+    /// Whether a query can be asked now.
+    pub fn takes_queries(&self) -> bool {
+        matches!(self, Self::Ready { .. } | Self::Tenant)
+    }
 }
 
 #[derive(Debug)]
@@ -54,6 +66,8 @@ pub struct LookupPane {
     pub answered: u64,
     /// The order the list is shown in.
     pub sort: SortKey,
+    /// What the tenant said its search cannot cover (said once per kind of query).
+    pub note: Option<String>,
 }
 
 impl LookupPane {
@@ -67,6 +81,7 @@ impl LookupPane {
             pending: 0,
             answered: 0,
             sort: SortKey::BestMatch,
+            note: None,
         }
     }
 

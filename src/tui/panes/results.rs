@@ -256,6 +256,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let title = match (&pane.status, &pane.hits) {
         (IndexStatus::Loading, _) => " Results · loading the directory… ".to_owned(),
         (IndexStatus::Failed(_), _) => " Results · search unavailable ".to_owned(),
+        (IndexStatus::Tenant, _) if pane.answered != pane.pending => {
+            " Results · asking the tenant… ".to_owned()
+        }
+        (IndexStatus::Tenant, Some(_)) => format!(
+            " Results · {} from the tenant{matched} ",
+            pane.count_label().unwrap_or_default()
+        ),
+        (IndexStatus::Tenant, None) => " Results · the tenant's users ".to_owned(),
         (IndexStatus::Ready { users, .. }, Some(_)) => format!(
             " Results · {} of {}{matched}{sorted} ",
             pane.count_label().unwrap_or_default(),

@@ -201,6 +201,7 @@ pub fn hints(pane: &SigninPane) -> Vec<Command> {
             Command::Resend,
             Command::AdvanceTime,
             Command::Conditions,
+            Command::ResetWorld,
             Command::Help,
         ],
     };

@@ -35,6 +35,8 @@ pub enum OnYes {
     WizardAction,
     /// Undo the last change of the session.
     Undo,
+    /// Reset the simulated world (phones, faults, counters, codes).
+    ResetWorld,
 }
 
 #[derive(Clone, Debug)]

@@ -1,0 +1,129 @@
+//! The terminal UI on a real tenant: the built binary in tmux against the loopback Graph of
+//! `tests/support/graph_server.rs`. The title names the tenant, the list is the tenant's own
+//! answer, the profile loads from Graph, a confirmed change goes to Graph from the worker and is
+//! audited locally with the request id, and a refusal is a message the session survives. Every
+//! wait is on screen text.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/graph_server.rs"]
+mod graph_server;
+mod tty;
+
+use graph_server::{ADELE, ADELE_UPN, GraphServer, Reply};
+use tty::session::{BIN, Options, Session};
+
+const TENANT: &str = "contoso.onmicrosoft.com";
+const OFFICE_ID: &str = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
+
+fn list(users: &[(&str, &str, &str)]) -> Reply {
+    let value: Vec<serde_json::Value> = users
+        .iter()
+        .map(|(id, upn, name)| {
+            serde_json::json!({
+                "id": id, "userPrincipalName": upn, "displayName": name,
+                "usageLocation": "US", "accountEnabled": true, "userType": "Member"
+            })
+        })
+        .collect();
+    Reply::json(
+        200,
+        &serde_json::json!({"@odata.count": value.len(), "value": value}),
+    )
+}
+
+#[test]
+fn the_tui_searches_shows_and_changes_a_real_tenant_through_the_worker() {
+    let server = GraphServer::start();
+    let base = server.url.clone();
+    server.adele("phone-methods-list");
+    server.on(
+        "GET",
+        "/v1.0/users",
+        vec![list(&[
+            (ADELE, ADELE_UPN, "Adele Vance"),
+            (
+                "11111111-1111-1111-1111-111111111111",
+                "oscarward@contoso.com",
+                "Oscar Ward",
+            ),
+        ])],
+    );
+    server.on_query(
+        "GET",
+        "/v1.0/users",
+        "adele",
+        vec![list(&[(ADELE, ADELE_UPN, "Adele Vance")])],
+    );
+    server.on_query(
+        "GET",
+        "/v1.0/users",
+        "zzz",
+        vec![Reply::fixture("error-forbidden", &base)],
+    );
+    server.on(
+        "DELETE",
+        &format!("/v1.0/users/{ADELE}/authentication/phoneMethods/{OFFICE_ID}"),
+        vec![Reply::empty(204).header("request-id", "tui-delete-1")],
+    );
+    let config = tempfile::tempdir().unwrap();
+    let config_home = config.path().display().to_string();
+    let env = [
+        ("PHONEDESK_TENANT", TENANT),
+        ("PHONEDESK_GRAPH_URL", base.as_str()),
+        ("PHONEDESK_LOGIN_URL", base.as_str()),
+        ("PHONEDESK_GRAPH_TOKEN", "test-token"),
+        ("XDG_CONFIG_HOME", config_home.as_str()),
+    ];
+    let s = Session::start_with(
+        "graph",
+        &Options {
+            env: &env,
+            ..Options::default()
+        },
+    );
+    s.wait_for("(Microsoft Graph)");
+    s.wait_for("2 from the tenant");
+    s.text("adele");
+    s.wait_for("1 from the tenant");
+    // A refusal of the search is a message; the session goes on.
+    s.text("zzz");
+    s.wait_for("The tenant could not answer the search");
+    s.keys(&["Enter"]);
+    s.keys(&["C-u"]);
+    s.text("adele");
+    s.wait_for("1 from the tenant");
+    s.keys(&["Enter"]);
+    s.wait_for("Adele Vance");
+    s.wait_for("Office");
+    // The office phone, deleted through Graph.
+    s.keys(&["Down", "Down"]);
+    s.keys(&["d"]);
+    s.wait_for("Delete number?");
+    s.keys(&["y"]);
+    s.wait_for("saved");
+    s.keys(&["q"]);
+    assert_eq!(s.wait_exit("main"), 0);
+
+    let deletes: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "DELETE")
+        .collect();
+    assert_eq!(deletes.len(), 1, "one DELETE reached the tenant");
+    assert!(
+        deletes[0].path().ends_with(OFFICE_ID),
+        "{}",
+        deletes[0].path()
+    );
+    // The audit was kept locally, with Graph's request id.
+    let audit = std::process::Command::new(BIN)
+        .arg("--db")
+        .arg(&s.db)
+        .args(["audit", "--json"])
+        .envs(env)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&audit.stdout);
+    assert!(text.contains("tui-delete-1"), "{text}");
+    assert!(text.contains("phone.delete"), "{text}");
+}
