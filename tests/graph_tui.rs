@@ -101,8 +101,25 @@ fn the_tui_searches_shows_and_changes_a_real_tenant_through_the_worker() {
     s.wait_for("Delete number?");
     s.keys(&["y"]);
     s.wait_for("saved");
-    s.keys(&["q"]);
+    // A simulated MFA of Adele plays on a local copy with stand-in numbers.
+    s.keys(&["3"]);
+    s.wait_for("Nothing is running.");
+    s.keys(&["n"]);
+    s.wait_for("Start a sign-in");
+    s.keys(&["Down", "Enter"]);
+    s.wait_for("stand-in numbers");
+    s.wait_for("simulation on a local copy");
+    s.keys(&["C-c"]);
     assert_eq!(s.wait_exit("main"), 0);
+    let writes = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .count();
+    assert_eq!(
+        writes, 1,
+        "only the confirmed delete was sent to the tenant"
+    );
 
     let deletes: Vec<_> = server
         .requests()
@@ -126,4 +143,84 @@ fn the_tui_searches_shows_and_changes_a_real_tenant_through_the_worker() {
     let text = String::from_utf8_lossy(&audit.stdout);
     assert!(text.contains("tui-delete-1"), "{text}");
     assert!(text.contains("phone.delete"), "{text}");
+}
+
+fn users_page(from: usize, to: usize, next: Option<String>) -> Reply {
+    let value: Vec<serde_json::Value> = (from..to)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("00000000-0000-0000-0000-{i:012}"),
+                "userPrincipalName": format!("user{i:03}@contoso.com"),
+                "displayName": format!("User {i:03}"),
+            })
+        })
+        .collect();
+    let mut body = serde_json::json!({ "value": value });
+    if let Some(next) = next {
+        body["@odata.nextLink"] = serde_json::json!(next);
+    }
+    Reply::json(200, &body)
+}
+
+#[test]
+fn the_tenants_list_pages_in_as_the_operator_scrolls() {
+    let server = GraphServer::start();
+    let base = server.url.clone();
+    server.on(
+        "GET",
+        "/v1.0/users",
+        vec![users_page(
+            0,
+            100,
+            Some(format!("{base}/v1.0/users?$skiptoken=page2")),
+        )],
+    );
+    server.on_query(
+        "GET",
+        "/v1.0/users",
+        "$skiptoken",
+        vec![users_page(100, 105, None)],
+    );
+    let config = tempfile::tempdir().unwrap();
+    let config_home = config.path().display().to_string();
+    let env = [
+        ("PHONEDESK_TENANT", TENANT),
+        ("PHONEDESK_GRAPH_URL", base.as_str()),
+        ("PHONEDESK_GRAPH_TOKEN", "test-token"),
+        ("XDG_CONFIG_HOME", config_home.as_str()),
+    ];
+    let s = Session::start_with(
+        "graph-pages",
+        &Options {
+            env: &env,
+            ..Options::default()
+        },
+    );
+    s.wait_for("100+ from the tenant");
+    let first_pages = server.requests().len();
+    let list = s.screen();
+    assert!(
+        !list.contains("no mobile"),
+        "a tenant search knows no phones: {list}"
+    );
+    // These made-up users have no record behind them: the profile of the first says so, and
+    // the message waits to be read.
+    s.wait_for("Cannot show this user");
+    s.keys(&["Enter"]);
+    s.wait_until_in("main", tty::session::WAIT, |screen| {
+        !screen.contains("Cannot show this user")
+    })
+    .expect("the message stays until dismissed, then goes");
+    s.keys(&["Escape"]);
+    s.wait_for(" / search ");
+    s.keys(&["G"]);
+    s.wait_for("105 from the tenant");
+    assert!(
+        server.requests().len() > first_pages,
+        "another page was asked for"
+    );
+    // The made-up users' profiles wait as messages (q does not pass them); Ctrl-C quits from
+    // anywhere.
+    s.keys(&["C-c"]);
+    assert_eq!(s.wait_exit("main"), 0);
 }

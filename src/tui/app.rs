@@ -131,6 +131,8 @@ pub struct App {
     demo_world: Option<crate::sim::sandbox::Sandbox>,
     /// Whether the operator was told that manual simulations change the simulated tenant.
     told_sim_changes_tenant: bool,
+    /// On a real tenant: the local copy the simulator plays the selected user's sign-in on.
+    tenant_copy: Option<std::sync::Arc<crate::sim::sandbox::Sandbox>>,
     /// The change the worker is making (its id), see [`changes`].
     in_flight: Option<(u64, changes::InFlight)>,
     pub troubleshoot: TroubleshootPane,
@@ -196,6 +198,7 @@ impl App {
             demo_world: None,
             told_sim_changes_tenant: false,
             in_flight: None,
+            tenant_copy: None,
             troubleshoot: TroubleshootPane::default(),
             clock: startup.clock,
             sim_seed: startup.sim_seed,
@@ -362,19 +365,10 @@ impl App {
         self.profile_pending = self.worker.load_profile(&upn);
     }
 
-    /// Loads a profile on this thread: after an edit or a reveal, when the screen must show the
-    /// result before the next frame. Selection changes load on the worker instead.
+    /// Loads a profile again after an edit or a reveal, on the worker like every read of the
+    /// record (on a real tenant it is a network call); it supersedes any load on its way.
     fn load_profile(&mut self, upn: &str, revealed: bool) {
-        // A load here supersedes one still on its way from the worker.
-        self.profile_pending = self.worker.supersede_profile();
-        self.profile_answered = self.profile_pending;
-        match Profile::load(self.store.as_ref(), upn, revealed) {
-            Ok(profile) => self.set_profile(Some(profile)),
-            Err(e) => {
-                self.set_profile(None);
-                self.report(&format!("Cannot show {upn}"), &e);
-            }
-        }
+        self.profile_pending = self.worker.load_profile_as(upn, revealed);
     }
 
     /// Reloads the shown profile after a change, keeping it revealed if it was.

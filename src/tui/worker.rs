@@ -107,10 +107,13 @@ enum Job {
         generation: u64,
         query: Query,
         sort: SortKey,
+        /// How many users a tenant is asked for (the local index finds them all).
+        limit: usize,
     },
     Profile {
         generation: u64,
         upn: String,
+        revealed: bool,
     },
     SignIns {
         generation: u64,
@@ -128,8 +131,8 @@ enum Job {
 struct Pending {
     build: bool,
     catch_up: bool,
-    search: Option<(u64, Query, SortKey)>,
-    profile: Option<(u64, String)>,
+    search: Option<(u64, Query, SortKey, usize)>,
+    profile: Option<(u64, String, bool)>,
     sign_ins: Option<(u64, Upn)>,
     /// Changes are never dropped or merged: each runs, in the order asked.
     changes: Vec<(u64, Change)>,
@@ -144,8 +147,13 @@ impl Pending {
                 generation,
                 query,
                 sort,
-            } => self.search = Some((generation, query, sort)),
-            Job::Profile { generation, upn } => self.profile = Some((generation, upn)),
+                limit,
+            } => self.search = Some((generation, query, sort, limit)),
+            Job::Profile {
+                generation,
+                upn,
+                revealed,
+            } => self.profile = Some((generation, upn, revealed)),
             Job::SignIns { generation, upn } => self.sign_ins = Some((generation, upn)),
             Job::Change { id, change } => self.changes.push((id, change)),
         }
@@ -256,21 +264,35 @@ impl Worker {
     /// Queues `query`, its rows in `sort` order; returns its generation. Older queries become
     /// stale at once.
     pub fn submit(&self, query: Query, sort: SortKey) -> u64 {
+        self.submit_for(query, sort, TENANT_PAGE)
+    }
+
+    /// As [`Worker::submit`], asking a tenant for up to `limit` users (the list pages in as the
+    /// operator scrolls).
+    pub fn submit_for(&self, query: Query, sort: SortKey, limit: usize) -> u64 {
         let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
         self.send(Job::Search {
             generation,
             query,
             sort,
+            limit,
         });
         generation
     }
 
     /// Asks for `upn`'s profile; returns its generation. An older request becomes stale.
     pub fn load_profile(&self, upn: &str) -> u64 {
+        self.load_profile_as(upn, false)
+    }
+
+    /// As [`Worker::load_profile`], with the numbers shown in full when `revealed` (after a
+    /// reveal the operator was allowed, or an edit of a revealed profile).
+    pub fn load_profile_as(&self, upn: &str, revealed: bool) -> u64 {
         let generation = self.supersede_profile();
         self.send(Job::Profile {
             generation,
             upn: upn.to_owned(),
+            revealed,
         });
         generation
     }
@@ -336,13 +358,13 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
         if pending.catch_up {
             catch_up(cx);
         }
-        if let Some((generation, query, sort)) = pending.search {
-            search(cx, generation, &query, sort);
+        if let Some((generation, query, sort, limit)) = pending.search {
+            search(cx, generation, &query, sort, limit);
         }
-        if let Some((generation, upn)) = pending.profile
+        if let Some((generation, upn, revealed)) = pending.profile
             && cx.profiles.load(Ordering::SeqCst) == generation
         {
-            let loaded = Profile::load(cx.store.as_ref(), &upn, false)
+            let loaded = Profile::load(cx.store.as_ref(), &upn, revealed)
                 .map(Box::new)
                 .map_err(|e| e.to_string());
             let _ = cx.out.send(WorkerMsg::Profile { generation, loaded });
@@ -382,13 +404,13 @@ fn perform(store: &dyn Record, change: &Change) -> ChangeOutcome {
     }
 }
 
-fn search(cx: &Context, generation: u64, query: &Query, sort: SortKey) {
+fn search(cx: &Context, generation: u64, query: &Query, sort: SortKey, limit: usize) {
     let stale = || cx.latest.load(Ordering::SeqCst) != generation;
     if stale() {
         return;
     }
     if cx.store.simulated().is_none() {
-        tenant_search(cx, generation, query, &stale);
+        tenant_search(cx, generation, query, limit, &stale);
         return;
     }
     let guard = cx.index.read().unwrap_or_else(PoisonError::into_inner);
@@ -425,9 +447,15 @@ fn search(cx: &Context, generation: u64, query: &Query, sort: SortKey) {
 }
 
 /// A query answered by the tenant: its users become the shared index the list draws from.
-fn tenant_search(cx: &Context, generation: u64, query: &Query, stale: &dyn Fn() -> bool) {
+fn tenant_search(
+    cx: &Context,
+    generation: u64,
+    query: &Query,
+    limit: usize,
+    stale: &dyn Fn() -> bool,
+) {
     let cancelled = || stale() || cx.closed.load(Ordering::Relaxed);
-    match tenant_search::answer(cx.store.as_ref(), query, TENANT_PAGE, &cancelled) {
+    match tenant_search::answer(cx.store.as_ref(), query, limit, &cancelled) {
         Ok((index, hits, note)) => {
             if stale() {
                 return;

@@ -4,7 +4,8 @@
 use super::{App, Modal, PaneId};
 use crate::domain::search::Filter;
 use crate::tui::keymap::Command;
-use crate::tui::panes::lookup::{Focus, PAGE};
+use crate::tui::panes::lookup::{Focus, IndexStatus, PAGE};
+use crate::tui::tenant_search::TENANT_PAGE;
 use crate::tui::widgets::dialog::{Picker, PickerKind};
 use crate::tui::widgets::toast::ToastKind;
 
@@ -89,6 +90,28 @@ impl App {
     pub(super) fn move_selection(&mut self, delta: isize) {
         self.lookup.move_by(delta);
         self.load_selected();
+        self.page_in_more();
+    }
+
+    /// A tenant's list pages in as the operator scrolls: at its last row, while the tenant has
+    /// more, the same query asks for another page (the selection stays).
+    fn page_in_more(&mut self) {
+        let Some(hits) = &self.lookup.hits else {
+            return;
+        };
+        let at_end = self.lookup.selected + 1 >= hits.rows.len();
+        if self.lookup.status != IndexStatus::Tenant
+            || hits.is_complete()
+            || !at_end
+            || self.lookup.answered != self.lookup.pending
+        {
+            return;
+        }
+        let limit = hits.rows.len() + TENANT_PAGE;
+        self.lookup.pending = self
+            .worker
+            .submit_for(self.query(), self.lookup.sort, limit);
+        self.status_toast("asking the tenant for more…");
     }
 
     /// The next sort order; the worker sorts the complete list and answers once.

@@ -2,6 +2,7 @@
 //! phone's keypad, answering calls, letting virtual time pass, and changing phone and provider
 //! conditions. Every action is a [`crate::sim::Event`]; the simulator decides what it means.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{App, Modal};
@@ -40,12 +41,66 @@ pub enum Condition {
     Provider(&'static str),
 }
 
+/// Where the simulator runs: the simulated tenant itself, or (on a real tenant) a local copy of
+/// the selected user with stand-in numbers.
+#[derive(Clone)]
+pub(super) enum World {
+    Record(Arc<dyn crate::store::Record>),
+    Copy(Arc<Sandbox>),
+}
+
+impl World {
+    pub(super) fn directory(&self) -> Option<&dyn crate::store::Directory> {
+        match self {
+            Self::Record(record) => record.simulated(),
+            Self::Copy(sandbox) => Some(sandbox.directory()),
+        }
+    }
+}
+
 impl App {
+    /// The simulator's world now, if there is one.
+    pub(super) fn sim_world(&self) -> Option<World> {
+        if self.store.simulated().is_some() {
+            return Some(World::Record(Arc::clone(&self.store)));
+        }
+        self.tenant_copy.clone().map(World::Copy)
+    }
+
+    /// On a real tenant: a fresh local copy of `upn` (the profile shown) with stand-in numbers,
+    /// for one simulated sign-in. No call to the tenant: the profile was read already.
+    fn copy_for_simulation(&mut self, upn: &str) -> bool {
+        let Some(profile) = self.profile.as_ref().filter(|p| p.is(upn)) else {
+            self.toast(ToastKind::Info, "select the user in Lookup first");
+            return false;
+        };
+        let (copy, stand_ins) = crate::sim::stand_in::pseudonymised(&profile.user);
+        match Sandbox::with_users(self.store.as_ref(), vec![copy], self.clock.clone()) {
+            Ok(sandbox) => {
+                self.tenant_copy = Some(Arc::new(sandbox));
+                let phones = stand_ins
+                    .iter()
+                    .map(|(slot, number)| format!("{} {number}", slot.label()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.toast(
+                    ToastKind::Info,
+                    format!("a simulation on a local copy with stand-in numbers ({phones}); nothing is sent to the tenant"),
+                );
+                true
+            }
+            Err(e) => {
+                self.report("Cannot prepare the simulation", &e);
+                false
+            }
+        }
+    }
+
     /// On a real tenant the simulator has no world here: it never writes to a real tenant.
     fn simulator_only(&mut self) {
         self.alert(
             "The simulator works on the simulated tenant only",
-            "On a real tenant, `phonedesk --tenant T signin mfa --user UPN` simulates a sign-in on a local copy of the user with stand-in numbers; nothing is sent to the tenant.",
+            "On a real tenant, start an MFA or password-reset sign-in of the selected user (n): it plays on a local copy with stand-in numbers, and nothing is sent to the tenant. SMS sign-in, the guided demos and resetting the simulated world need the simulated tenant.",
         );
     }
 
@@ -67,6 +122,8 @@ impl App {
         }
         match command {
             Command::NewSignIn => self.ask_flow(),
+            // A demo's cast lives in the demo tenant, never in a real one.
+            Command::PlayDemo if self.store.kind().is_graph() => self.simulator_only(),
             Command::PlayDemo => self.ask_demo(),
             Command::Open | Command::Submit => self.submit_field(),
             Command::AnswerCall => self.sim_event(Event::AnswerCall),
@@ -113,8 +170,8 @@ impl App {
     /// Applies one simulator event, then lets the machines run up to now (a text arrives, a call
     /// connects) and refreshes what shows the user.
     pub(super) fn sim_event(&mut self, event: Event) {
-        let store = self.store.clone();
-        let Some(world) = store.simulated() else {
+        let world = self.sim_world();
+        let Some(world) = world.as_ref().and_then(World::directory) else {
             self.simulator_only();
             return;
         };
@@ -154,8 +211,8 @@ impl App {
     }
 
     pub(super) fn reset_world(&mut self) {
-        let store = self.store.clone();
-        let Some(world) = store.simulated() else {
+        let world = self.sim_world();
+        let Some(world) = world.as_ref().and_then(World::directory) else {
             self.simulator_only();
             return;
         };
@@ -218,7 +275,27 @@ impl App {
             FlowRequest::Sspr { upn, .. } => Some(format!("password reset for {upn}")),
         };
         self.signin.input.set("");
-        self.tell_sim_changes_tenant();
+        if self.store.kind().is_graph() {
+            // A copy of the user, never the tenant; an SMS sign-in types a number into the
+            // tenant's own page, which has no copy to stand in for.
+            let upn = match &request {
+                FlowRequest::Mfa { upn, .. } | FlowRequest::Sspr { upn, .. } => upn.clone(),
+                FlowRequest::SmsSignIn => {
+                    self.simulator_only();
+                    return;
+                }
+            };
+            if !self.copy_for_simulation(&upn) {
+                return;
+            }
+            self.signin.subject = self
+                .signin
+                .subject
+                .take()
+                .map(|s| format!("{s} · simulation on a local copy"));
+        } else {
+            self.tell_sim_changes_tenant();
+        }
         self.sim_event(Event::Start(request));
     }
 
@@ -306,8 +383,8 @@ impl App {
     }
 
     pub(super) fn open_conditions(&mut self, selected: usize) {
-        let store = self.store.clone();
-        let Some(world) = store.simulated() else {
+        let world = self.sim_world();
+        let Some(world) = world.as_ref().and_then(World::directory) else {
             self.simulator_only();
             return;
         };
@@ -370,8 +447,8 @@ impl App {
     }
 
     pub(super) fn apply_condition(&mut self, condition: &Condition) {
-        let store = self.store.clone();
-        let Some(world) = store.simulated() else {
+        let world = self.sim_world();
+        let Some(world) = world.as_ref().and_then(World::directory) else {
             self.simulator_only();
             return;
         };
@@ -456,7 +533,7 @@ impl App {
 
     /// Fires the simulator's timers that are due by the live clock.
     pub(super) fn signin_tick(&mut self) {
-        let store = self.store.clone();
+        let world = self.sim_world();
         let now: Timestamp = self.clock.now();
         let Some(session) = self
             .signin
@@ -470,7 +547,7 @@ impl App {
             session.waiting(),
             Waiting::Code | Waiting::IncomingCall | Waiting::Keys
         );
-        let Some(world) = store.simulated() else {
+        let Some(world) = world.as_ref().and_then(World::directory) else {
             return;
         };
         match session.tick(world, now.max(session.now())) {

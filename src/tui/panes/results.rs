@@ -301,7 +301,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     // A column no visible row fills is left out; the others want room for their header (and
     // its sort mark) too.
+    // A tenant's search returns no authentication phones: those columns would only guess.
+    let from_tenant = pane.status == IndexStatus::Tenant;
     let want = |column: Column, content: usize| match content {
+        _ if from_tenant && matches!(column, Column::SignIn | Column::Mobile) => 0,
         0 => 0,
         n => n.max(column.header().len() + usize::from(column.sort() == Some(pane.sort))),
     };
