@@ -6,6 +6,7 @@
 pub mod app;
 pub mod clipboard;
 pub mod event_loop;
+pub mod history;
 pub mod hits;
 pub mod input;
 pub mod keymap;

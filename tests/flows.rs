@@ -1208,3 +1208,24 @@ fn every_demo_plays_step_by_step_to_its_expected_end() {
         );
     }
 }
+
+/// A presenter talks between steps: on a live clock minutes pass before the next key. The
+/// demo's world waits for the step: the ringing phone is still ringing when Noah answers.
+#[test]
+fn a_demo_waits_for_its_next_step_however_long_the_presenter_talks() {
+    for name in phonedesk::sim::demo_script::names() {
+        let w = world();
+        let script = phonedesk::sim::DemoScript::load(name).unwrap();
+        let mut player = phonedesk::sim::DemoPlayer::new(script, w.clock.clone(), operator());
+        while player.next_step(&w.store).unwrap().is_some() {
+            // Four minutes of talk: longer than any ring, greeting or code lifetime.
+            w.clock.set(w.clock.now().plus_secs(240));
+        }
+        let verdict = player.verdict(&w.store).unwrap();
+        assert!(
+            verdict.met,
+            "{name} after pauses: expected {}, got {}",
+            verdict.expected, verdict.actual
+        );
+    }
+}

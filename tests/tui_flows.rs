@@ -7,6 +7,8 @@
 
 #[path = "tui_flows/copy.rs"]
 mod copy;
+#[path = "tui_flows/demos.rs"]
+mod demos;
 #[path = "tui_flows/editing.rs"]
 mod editing;
 #[path = "tui_flows/errors.rs"]
@@ -17,6 +19,8 @@ mod escape;
 mod finding;
 #[path = "tui_flows/harness.rs"]
 mod harness;
+#[path = "tui_flows/history.rs"]
+mod history;
 #[path = "tui_flows/keymap_file.rs"]
 mod keymap_file;
 #[path = "tui_flows/mouse.rs"]

@@ -324,18 +324,25 @@ pub struct Verdict {
 }
 
 /// Plays a script against a session, one step per call.
+///
+/// Between two steps the demo's world stands still: a presenter may talk for a minute before the
+/// next key, and on a live clock that minute would let a ringing phone give up or a code expire
+/// before the step that answers it. Each step starts at the instant the previous one ended.
 pub struct DemoPlayer {
     script: DemoScript,
     next: usize,
     session: Session,
     operator: Operator,
+    clock: Arc<VirtualClock>,
+    /// When the last step ended.
+    paused_at: Option<crate::domain::Timestamp>,
 }
 
 impl DemoPlayer {
     pub fn new(script: DemoScript, clock: Arc<VirtualClock>, operator: Operator) -> Self {
         let session = Session::new(SessionOptions {
             seed: Some(script.seed),
-            clock,
+            clock: Arc::clone(&clock),
             operator: operator.clone(),
         });
         Self {
@@ -343,6 +350,8 @@ impl DemoPlayer {
             next: 0,
             session,
             operator,
+            clock,
+            paused_at: None,
         }
     }
 
@@ -373,6 +382,11 @@ impl DemoPlayer {
         if self.next == 0 {
             self.prepare(store)?;
         }
+        if let Some(at) = self.paused_at
+            && self.clock.now() > at
+        {
+            self.clock.set(at);
+        }
         let timeline_from = self.session.timeline().len();
         match step.action {
             DemoAction::Start(request) => self.session.handle(store, Event::Start(request))?,
@@ -391,6 +405,7 @@ impl DemoPlayer {
         if self.is_finished() {
             person::finish(&mut self.session, store)?;
         }
+        self.paused_at = Some(self.clock.now());
         Ok(Some(PlayedStep {
             number: self.next,
             total: self.script.steps.len(),

@@ -89,8 +89,10 @@ pub struct Keypad {
     mode: GreetingMode,
     listening: Listening,
     buffer: String,
-    /// How many keys were pressed, for the virtual phone's display (as dots).
+    /// How many keys were pressed.
     pub pressed: usize,
+    /// The keys as the phone's screen shows them ([`Keypad::shown`]).
+    shown: String,
 }
 
 impl Keypad {
@@ -100,7 +102,30 @@ impl Keypad {
             listening: Listening::ForApproval,
             buffer: String::new(),
             pressed: 0,
+            shown: String::new(),
         }
+    }
+
+    /// The keys pressed so far as the phone's screen (and the timeline) show them: as pressed,
+    /// so a fraud report reads `0#` and its confirmation `1`, except the digits of a PIN, which
+    /// are dots. Never the PIN itself.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// How `keys` would be shown if pressed now, without pressing them.
+    pub fn display(&self, keys: &str) -> String {
+        let mut probe = self.clone();
+        probe.shown.clear();
+        for key in keys.chars() {
+            probe.press(key);
+        }
+        probe.shown
+    }
+
+    /// Whether a digit pressed now may be part of a PIN.
+    fn collecting_pin(&self) -> bool {
+        self.listening == Listening::ForApproval && matches!(self.mode, GreetingMode::Pin(_))
     }
 
     pub fn listening(&self) -> Listening {
@@ -115,6 +140,10 @@ impl Keypad {
     /// Feeds one key.
     pub fn press(&mut self, key: char) -> KeyOutcome {
         self.pressed = self.pressed.saturating_add(1);
+        let masked = key.is_ascii_digit() && self.collecting_pin();
+        if self.shown.chars().count() < MAX_BUFFER {
+            self.shown.push(if masked { '•' } else { key });
+        }
         match (self.listening, key) {
             (Listening::ForFraudConfirmation, '1') => KeyOutcome::FraudConfirmed,
             (Listening::ForFraudConfirmation, _) => KeyOutcome::Ignored,
@@ -122,6 +151,11 @@ impl Keypad {
                 let entered = std::mem::take(&mut self.buffer);
                 if entered == "0" {
                     self.listening = Listening::ForFraudConfirmation;
+                    // 0# is the fraud code, not a PIN: shown as pressed even in PIN mode.
+                    if let Some(cut) = self.shown.char_indices().rev().nth(1).map(|(i, _)| i) {
+                        self.shown.truncate(cut);
+                    }
+                    self.shown.push_str("0#");
                     return KeyOutcome::FraudReported;
                 }
                 match &self.mode {
@@ -178,6 +212,21 @@ mod tests {
                 KeyOutcome::FraudConfirmed
             ]
         );
+    }
+
+    #[test]
+    fn keys_are_shown_as_pressed_but_a_pin_as_dots() {
+        let mut pad = Keypad::new(GreetingMode::Standard);
+        assert_eq!(pad.display("0#1"), "0#1");
+        press_all(&mut pad, "0#");
+        assert_eq!(pad.shown(), "0#");
+        assert_eq!(pad.display("1"), "1");
+        let pin = PinHash::derive("2580", &[3; 16]).unwrap();
+        let mut pad = Keypad::new(GreetingMode::Pin(pin));
+        assert_eq!(pad.display("2580#"), "••••#");
+        press_all(&mut pad, "0#");
+        assert_eq!(pad.shown(), "0#", "the fraud code is no PIN");
+        assert_eq!(pad.display("1"), "1");
     }
 
     #[test]

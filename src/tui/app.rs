@@ -9,6 +9,7 @@
 
 mod changes;
 mod copy;
+mod history;
 mod input;
 mod lookup_actions;
 mod modals;
@@ -26,6 +27,7 @@ use std::time::Instant;
 use ratatui::crossterm::event::Event;
 use tokio::sync::mpsc::UnboundedSender;
 
+pub use self::history::SignIns;
 pub use self::report::{Problem, Severity};
 pub use self::undo::UndoStep;
 use super::hits::HitMap;
@@ -141,6 +143,10 @@ pub struct App {
     /// The generation of the newest profile asked of the worker, and of the one shown.
     profile_pending: u64,
     profile_answered: u64,
+    /// The shown user's recent sign-in attempts, with the generations asked and answered.
+    pub sign_ins: Option<SignIns>,
+    sign_ins_pending: u64,
+    sign_ins_answered: u64,
     /// Catch-ups asked of the worker and not yet answered.
     catching_up: usize,
     pub modal: Option<Modal>,
@@ -199,6 +205,9 @@ impl App {
             profile: None,
             profile_pending: 0,
             profile_answered: 0,
+            sign_ins: None,
+            sign_ins_pending: 0,
+            sign_ins_answered: 0,
             catching_up: 0,
             modal: None,
             toast: None,
@@ -304,6 +313,7 @@ impl App {
                     }
                 }
             }
+            WorkerMsg::SignIns { generation, loaded } => self.sign_ins_loaded(generation, loaded),
             WorkerMsg::Changed { id, outcome } => self.on_changed(id, outcome),
             WorkerMsg::Results { generation, hits } => {
                 if generation != self.lookup.pending {
@@ -329,6 +339,7 @@ impl App {
             self.methods.selected = 0;
         }
         self.profile = profile;
+        self.refresh_sign_ins();
     }
 
     /// Tells the worker that users changed (an edit, a simulation, a fix): it catches the index
@@ -381,12 +392,14 @@ impl App {
                     && self.lookup.answered == self.lookup.pending
                     && self.lookup.hits.as_ref().is_none_or(Hits::is_complete)
                     && self.profile_answered == self.profile_pending
+                    && self.sign_ins_answered == self.sign_ins_pending
             }
             // A tenant's list may say "more" for good: it pages in as the operator scrolls.
             IndexStatus::Tenant => {
                 self.catching_up == 0
                     && self.lookup.answered == self.lookup.pending
                     && self.profile_answered == self.profile_pending
+                    && self.sign_ins_answered == self.sign_ins_pending
             }
         }
     }
@@ -506,6 +519,8 @@ impl App {
         self.pane = PaneId::Methods;
         if self.profile.is_none() {
             self.load_selected();
+        } else {
+            self.refresh_sign_ins();
         }
     }
 

@@ -4,4 +4,5 @@ pub mod lookup;
 pub mod methods;
 pub mod results;
 pub mod signin;
+pub mod timeline;
 pub mod troubleshoot;

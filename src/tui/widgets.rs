@@ -7,6 +7,7 @@ pub mod help;
 pub mod message_log;
 pub mod phone_field;
 pub mod popup;
+pub mod sign_in_history;
 pub mod text_input;
 pub mod toast;
 pub mod wrap;

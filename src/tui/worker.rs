@@ -1,7 +1,7 @@
 //! The UI's worker thread: everything that reads the directory in bulk, off the key path.
 //!
-//! It loads the saved search index (or rebuilds it), answers queries, loads profiles and brings
-//! the index up to date after an edit. Each query and each profile carries a generation number;
+//! It loads the saved search index (or rebuilds it), answers queries, loads profiles and the
+//! selected user's sign-in attempts, and brings the index up to date after an edit. Each query and each profile carries a generation number;
 //! a newer keystroke bumps the generation, the worker skips queued jobs that are already stale
 //! and abandons a scan in progress, and the UI drops any answer that is not for the latest
 //! generation. A query is answered twice when it matches many users: first the top screenful
@@ -18,11 +18,13 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::domain::Upn;
 use crate::domain::search::IndexStamp;
 use crate::domain::search::{FIRST_SCREEN, Hits, Query, SearchIndex};
 use crate::domain::{Applied, Edit, Operator};
 use crate::store::local_index::Origin;
 use crate::store::{LocalIndex, Record, StoreError};
+use crate::tui::history::SignInHistory;
 use crate::tui::profile::Profile;
 use crate::tui::sort::{SortKey, sort_rows};
 use crate::tui::tenant_search::{self, TENANT_PAGE};
@@ -54,6 +56,11 @@ pub enum WorkerMsg {
     Profile {
         generation: u64,
         loaded: Result<Box<Profile>, String>,
+    },
+    /// A user's recent sign-in attempts.
+    SignIns {
+        generation: u64,
+        loaded: Result<Box<SignInHistory>, String>,
     },
     /// The index caught up with the change log: `changed` users were rewritten (the query
     /// should run again when any were).
@@ -108,6 +115,10 @@ enum Job {
         upn: String,
         revealed: bool,
     },
+    SignIns {
+        generation: u64,
+        upn: Upn,
+    },
     CatchUp,
     Change {
         id: u64,
@@ -122,6 +133,7 @@ struct Pending {
     catch_up: bool,
     search: Option<(u64, Query, SortKey, usize)>,
     profile: Option<(u64, String, bool)>,
+    sign_ins: Option<(u64, Upn)>,
     /// Changes are never dropped or merged: each runs, in the order asked.
     changes: Vec<(u64, Change)>,
 }
@@ -142,6 +154,7 @@ impl Pending {
                 upn,
                 revealed,
             } => self.profile = Some((generation, upn, revealed)),
+            Job::SignIns { generation, upn } => self.sign_ins = Some((generation, upn)),
             Job::Change { id, change } => self.changes.push((id, change)),
         }
     }
@@ -160,6 +173,8 @@ pub struct Worker {
     thread: Option<JoinHandle<()>>,
     /// Generations of profile loads; only the newest is answered.
     profiles: Arc<AtomicU64>,
+    /// Generations of sign-in history loads, likewise.
+    histories: Arc<AtomicU64>,
     /// Ids of changes asked.
     changes: AtomicU64,
 }
@@ -183,6 +198,7 @@ struct Context {
     latest: Arc<AtomicU64>,
     closed: Arc<AtomicBool>,
     profiles: Arc<AtomicU64>,
+    histories: Arc<AtomicU64>,
     out: UnboundedSender<WorkerMsg>,
 }
 
@@ -193,6 +209,7 @@ impl Worker {
         let latest = Arc::new(AtomicU64::new(0));
         let closed = Arc::new(AtomicBool::new(false));
         let profiles = Arc::new(AtomicU64::new(0));
+        let histories = Arc::new(AtomicU64::new(0));
         let (jobs, rx) = channel();
         let failure = out.clone();
         let cx = Context {
@@ -201,6 +218,7 @@ impl Worker {
             latest: Arc::clone(&latest),
             closed: Arc::clone(&closed),
             profiles: Arc::clone(&profiles),
+            histories: Arc::clone(&histories),
             out,
         };
         let spawned = std::thread::Builder::new()
@@ -225,6 +243,7 @@ impl Worker {
             closed,
             thread,
             profiles,
+            histories,
             changes: AtomicU64::new(0),
         }
     }
@@ -283,6 +302,22 @@ impl Worker {
         self.profiles.fetch_add(1, Ordering::SeqCst) + 1
     }
 
+    /// Asks for `upn`'s recent sign-in attempts; returns its generation. An older request becomes
+    /// stale.
+    pub fn load_sign_ins(&self, upn: &Upn) -> u64 {
+        let generation = self.supersede_sign_ins();
+        self.send(Job::SignIns {
+            generation,
+            upn: upn.clone(),
+        });
+        generation
+    }
+
+    /// Makes every requested sign-in history stale (no user is shown any more).
+    pub fn supersede_sign_ins(&self) -> u64 {
+        self.histories.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
     /// Asks the worker to bring the index up to date with the change log (after an edit or a
     /// simulation changed users); it answers `IndexChanged` (also before the index is loaded:
     /// loading starts from the log anyway).
@@ -333,6 +368,14 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
                 .map(Box::new)
                 .map_err(|e| e.to_string());
             let _ = cx.out.send(WorkerMsg::Profile { generation, loaded });
+        }
+        if let Some((generation, upn)) = pending.sign_ins
+            && cx.histories.load(Ordering::SeqCst) == generation
+        {
+            let loaded = SignInHistory::load(cx.store.as_ref(), &upn, cx.store.now())
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            let _ = cx.out.send(WorkerMsg::SignIns { generation, loaded });
         }
     }
 }

@@ -78,15 +78,29 @@ pub fn assert_clean(what: &str, text: &str) {
     }
 }
 
-/// Private modes phonedesk sets and resets itself: cursor, mouse reports (reset only),
-/// alternate screen, bracketed paste, synchronized update.
+/// Private modes phonedesk sets and resets itself: cursor, mouse reports (clicks and the wheel
+/// set, every kind reset), alternate screen, bracketed paste, synchronized update.
 const OWN_MODES: &[&[u8]] = &[
     b"?25", b"?1000", b"?1002", b"?1003", b"?1006", b"?1015", b"?1049", b"?2004", b"?2026",
 ];
 
+/// The one control string phonedesk writes: `y` puts text on the clipboard with OSC 52, its
+/// payload base64, written just before a frame (its synchronized update). The same string in
+/// data, inside a frame, is still a violation. Its length, if `at` starts one.
+fn clipboard_write(bytes: &[u8], at: usize) -> Option<usize> {
+    let head = b"\x1b]52;c;";
+    let rest = bytes.get(at..)?.strip_prefix(&head[..])?;
+    let end = rest.iter().position(|b| *b == 0x07)?;
+    let base64 = rest[..end]
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+    let before_a_frame = rest[end + 1..].starts_with(b"\x1b[?2026h");
+    (base64 && before_a_frame).then_some(head.len() + end + 1)
+}
+
 /// Checks the bytes phonedesk wrote to its terminal: escape sequences only of the kinds a
-/// ratatui frame is made of (cursor moves, colours, clears, its own modes) and text with no
-/// character that acts on a terminal. Returns the first violation.
+/// ratatui frame is made of (cursor moves, colours, clears, its own modes), its clipboard
+/// writes, and text with no character that acts on a terminal. Returns the first violation.
 pub fn check_terminal_stream(bytes: &[u8]) -> Result<(), String> {
     let context = |at: usize| {
         let from = at.saturating_sub(40);
@@ -99,7 +113,9 @@ pub fn check_terminal_stream(bytes: &[u8]) -> Result<(), String> {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b == 0x1B {
+        if let Some(len) = clipboard_write(bytes, i) {
+            i += len;
+        } else if b == 0x1B {
             if bytes.get(i + 1) != Some(&b'[') {
                 return Err(format!("an escape that is not CSI {}", context(i)));
             }
@@ -208,6 +224,9 @@ fn the_stream_check_tells_frames_from_takeovers() {
     let frame =
         "\u{1b}[?1049h\u{1b}[?2004h\u{1b}[1;1H\u{1b}[38;5;2mAb李\u{1b}[0m\u{1b}[2J\u{1b}[?25l";
     assert_eq!(check_terminal_stream(frame.as_bytes()), Ok(()));
+    // `y`: phonedesk's own clipboard write, just before a frame.
+    let copy = "\u{1b}]52;c;cm9zYQ==\u{7}\u{1b}[?2026h\u{1b}[1;1Hx\u{1b}[?2026l";
+    assert_eq!(check_terminal_stream(copy.as_bytes()), Ok(()));
     // These two are sequences phonedesk writes itself; in data they come with the others.
     let own = ["\u{1b}[2J", "\u{1b}[?1049l"];
     for payload in PAYLOADS.iter().filter(|p| !own.contains(p)) {

@@ -107,3 +107,18 @@ fn namesakes_are_told_apart_by_their_upn_and_location() {
     assert!(screen.contains("GB") && screen.contains("IN"), "{screen}");
     insta::assert_snapshot!("namesakes_80x24", screen);
 }
+
+#[test]
+fn a_misspelling_ranks_below_an_exact_match() {
+    // Someone whose name really is spelled "Delagdo", beside Rosa Delgado.
+    let upn = Upn::parse("ines.delagdo@fabrikam.example").unwrap();
+    let mut t = Harness::with_users(120, 40, vec![User::new(upn, "Ines Delagdo")]);
+    t.type_text("delagdo");
+    let screen = t.screen();
+    let exact = screen.find("Ines Delagdo");
+    let similar = screen.find("Rosa Delgado");
+    assert!(
+        exact.is_some() && similar.is_some() && exact < similar,
+        "the exact match is not first:\n{screen}"
+    );
+}

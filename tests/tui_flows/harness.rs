@@ -34,12 +34,17 @@ impl Harness {
 
     /// An app whose operator has `role`, with a user keymap file's text when given.
     pub fn with(width: u16, height: u16, role: Role, keymap_file: Option<&str>) -> Self {
-        Self::build(width, height, role, keymap_file, Vec::new())
+        Self::build(width, height, role, keymap_file, Vec::new(), &[])
     }
 
     /// The demo tenant plus `extra` users.
     pub fn with_users(width: u16, height: u16, extra: Vec<User>) -> Self {
-        Self::build(width, height, Role::AuthAdmin, None, extra)
+        Self::build(width, height, Role::AuthAdmin, None, extra, &[])
+    }
+
+    /// The demo tenant without the users `gone` (like an imported tenant without a demo's cast).
+    pub fn without_users(width: u16, height: u16, gone: &[&str]) -> Self {
+        Self::build(width, height, Role::AuthAdmin, None, Vec::new(), gone)
     }
 
     fn build(
@@ -48,15 +53,17 @@ impl Harness {
         role: Role,
         keymap_file: Option<&str>,
         extra: Vec<User>,
+        gone: &[&str],
     ) -> Self {
         // A standing clock: snapshots never depend on when the tests run.
         let clock = Arc::new(VirtualClock::at(Timestamp::from_secs(1_795_857_061)));
         let store = store::open_memory(clock.clone()).unwrap();
         let operator = Operator::new("helpdesk", role);
         phonedesk::demo::seed_if_empty(&store, &operator).unwrap();
-        if !extra.is_empty() {
+        if !extra.is_empty() || !gone.is_empty() {
             let mut snapshot = store.export().unwrap();
             snapshot.users.extend(extra);
+            snapshot.users.retain(|u| !gone.contains(&u.upn().as_str()));
             store.import(&operator, &snapshot, true).unwrap();
         }
         let store: Arc<dyn Directory> = Arc::new(store);

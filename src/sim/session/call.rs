@@ -326,7 +326,7 @@ impl Session {
             from: caller,
             screen: CallScreen::Connected {
                 greeting,
-                keys_pressed: 0,
+                keys: String::new(),
                 listening: Listening::ForApproval,
             },
         }));

@@ -32,10 +32,14 @@ impl Session {
             return Err(SimError::NotNow("press keys: no call is connected".into()));
         }
         let now = self.now();
-        let shown: String = keys
-            .chars()
-            .map(|c| if c.is_ascii_digit() { '•' } else { c })
-            .collect();
+        // As the phone shows them: `0#` and `1` for a fraud report, a PIN's digits as dots.
+        let shown = match self.call_mut() {
+            Some(CallState {
+                phase: CallPhase::Connected { keypad, .. },
+                ..
+            }) => keypad.display(keys),
+            _ => "•".repeat(keys.chars().count()),
+        };
         self.note(Actor::User, format!("presses {shown}"));
         let fault = self.call_mut().map(|c| c.fault).unwrap_or_default();
         if let Some(live) = self.current.as_mut() {
@@ -90,7 +94,7 @@ impl Session {
             from: caller,
             screen: CallScreen::Connected {
                 greeting,
-                keys_pressed: keypad.pressed,
+                keys: keypad.shown().to_owned(),
                 listening: keypad.listening(),
             },
         }));

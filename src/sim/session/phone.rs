@@ -59,10 +59,11 @@ impl fmt::Debug for PendingSms {
 pub enum CallScreen {
     /// Ringing, with the caller ID.
     Incoming,
-    /// Answered: the greeting being played and how many keys were pressed (never which).
+    /// Answered: the greeting being played and the keys pressed as the screen shows them (the
+    /// digits of a PIN as dots, see `voice::Keypad::shown`).
     Connected {
         greeting: String,
-        keys_pressed: usize,
+        keys: String,
         listening: Listening,
     },
 }

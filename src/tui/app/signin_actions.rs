@@ -345,6 +345,8 @@ impl App {
         match demo.next_step(store) {
             Ok(Some(step)) => {
                 self.signin.step = Some(step);
+                // The timeline follows the demo: the new step's lines, not where it was scrolled.
+                self.signin.timeline_up = 0;
                 self.after_sim(Ok(()));
             }
             Ok(None) => {

@@ -1,6 +1,7 @@
 //! Pane 2, Methods: the selected user's three slots, what the domain says about the selected
 //! number (with its Graph method id where there is room), the default method, SMS sign-in and
-//! block state, and the user's audit trail in plain words.
+//! block state, and side by side the user's audit trail and recent sign-in attempts in plain
+//! words.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,10 +11,11 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use super::lookup::reveal_hint;
 use crate::domain::sanitize::display_safe;
 use crate::domain::{PhoneType, SmsSignInState};
-use crate::tui::app::{App, Profile};
+use crate::tui::app::{App, Profile, SignIns};
 use crate::tui::hits::{Hit, Scrollable};
 use crate::tui::keymap::Command;
 use crate::tui::theme::{SELECTED_MARKER, UNSELECTED_MARKER};
+use crate::tui::widgets::sign_in_history;
 use crate::tui::{when, words};
 
 #[derive(Debug, Default)]
@@ -83,9 +85,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let user = &profile.user;
     // On a short screen the checks and settings boxes give up a line each before the audit
-    // trail loses its last one.
+    // trail and the sign-in attempts have fewer than three lines each (at 80x24 that is the
+    // settings box's last line: the SMS sign-in state is on the mobile slot's row too).
     let (mut checks_h, mut details_h) = (5, 6);
-    while 5 + checks_h + details_h + 3 > area.height && (checks_h > 4 || details_h > 5) {
+    while 5 + checks_h + details_h + 5 > area.height && (checks_h > 4 || details_h > 5) {
         if details_h > 5 {
             details_h -= 1;
         } else {
@@ -227,7 +230,30 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .wrap(Wrap { trim: false })
         .render(inner, buf);
 
+    // Side by side: what operators changed and what the user tried, at one glance. A box that
+    // has nothing to list gives most of the row to the other one.
+    let no_attempts = match app.sign_ins.as_ref().filter(|s| s.is(user.upn())) {
+        Some(SignIns::Loaded(history)) => history.attempts.is_empty(),
+        _ => false,
+    };
+    let trail_share = match (profile.audit.is_empty(), no_attempts) {
+        (true, false) => 35,
+        (false, true) => 65,
+        _ => 50,
+    };
+    let [trail, attempts] = Layout::horizontal([
+        Constraint::Percentage(trail_share),
+        Constraint::Percentage(100 - trail_share),
+    ])
+    .areas(trail);
     render_trail(app, profile, trail, buf);
+    sign_in_history::render(
+        theme,
+        app.sign_ins.as_ref(),
+        profile.user.upn(),
+        attempts,
+        buf,
+    );
 }
 
 /// The user's audit trail, newest first, in plain words, with times relative to the load.
@@ -237,7 +263,12 @@ fn render_trail(app: &App, profile: &Profile, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     if profile.audit.is_empty() {
-        Line::styled("No changes recorded for this user.", theme.muted()).render(inner, buf);
+        Paragraph::new(Line::styled(
+            "No changes recorded for this user.",
+            theme.muted(),
+        ))
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
         return;
     }
     let mut lines: Vec<Line<'static>> = Vec::new();

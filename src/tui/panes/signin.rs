@@ -17,8 +17,8 @@ use crate::sim::session::{CallScreen, Waiting};
 use crate::sim::voice::Listening;
 use crate::sim::{Channel, DemoPlayer, FlowRequest, PlayedStep, Session};
 use crate::tui::app::App;
-use crate::tui::hits::{Hit, Scrollable};
 use crate::tui::keymap::Command;
+use crate::tui::panes::timeline;
 use crate::tui::widgets::text_input::TextInput;
 
 /// Longest phone number or code the sign-in page takes.
@@ -119,6 +119,8 @@ pub struct SigninPane {
     pub seen_records: usize,
     /// Timeline lines scrolled up from the newest (the wheel scrolls it).
     pub timeline_up: usize,
+    /// How far the timeline can scroll up, as the last frame found it (screen lines).
+    pub timeline_max_up: std::cell::Cell<usize>,
 }
 
 impl SigninPane {
@@ -149,11 +151,10 @@ impl SigninPane {
     /// Scrolls the timeline towards older steps by `delta` lines (negative: newer). Drawing
     /// stops at the oldest line.
     pub fn scroll_timeline(&mut self, delta: isize) {
-        let len = self.active().map_or(0, |s| s.timeline().len());
         self.timeline_up = self
             .timeline_up
             .saturating_add_signed(delta)
-            .min(len.saturating_sub(1));
+            .min(self.timeline_max_up.get());
     }
 
     /// Whether keypad keys go to a call now.
@@ -223,11 +224,11 @@ fn clock_face(ms: i64) -> String {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
     let pane = &app.signin;
 
-    let demo_height = if pane.demo.is_some() { 5 } else { 0 };
+    let (top_h, timeline_h, demo_h) = timeline::heights(app, area.width, area.height);
     let [top, timeline, demo] = Layout::vertical([
-        Constraint::Percentage(55),
-        Constraint::Min(3),
-        Constraint::Length(demo_height),
+        Constraint::Length(top_h),
+        Constraint::Length(timeline_h),
+        Constraint::Length(demo_h),
     ])
     .areas(area);
     let [page, phone] =
@@ -235,15 +236,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<(u16, u16)> {
     let Some(session) = pane.active() else {
         render_idle(app, page, buf);
         render_phone(app, None, phone, buf);
-        render_timeline(app, None, timeline, buf);
+        timeline::render_timeline(app, None, timeline, buf);
         return None;
     };
     let cursor = render_page(app, session, page, buf);
     render_phone(app, Some(session), phone, buf);
-    render_timeline(app, Some(session), timeline, buf);
-    if pane.demo.is_some() {
-        render_demo(app, demo, buf);
-    }
+    timeline::render_timeline(app, Some(session), timeline, buf);
+    timeline::render_demo(app, demo, buf);
     cursor
 }
 
@@ -415,28 +414,31 @@ fn render_phone(app: &App, session: Option<&Session>, area: Rect, buf: &mut Buff
             }
             CallScreen::Connected {
                 greeting,
-                keys_pressed,
+                keys,
                 listening,
             } => {
                 lines.push(Line::styled(
                     format!("☎ On a call with {}", call.from),
                     theme.emphasis(),
                 ));
-                lines.push(Line::raw(format!("\u{201c}{greeting}\u{201d}")));
                 let waiting_for = match listening {
                     Listening::ForApproval => "#, PIN then #, or 0# to report fraud",
                     Listening::ForFraudConfirmation => "1 to confirm the fraud report",
                 };
-                // "keypad: 0 pressed" read like the 0 key: count the presses in words.
-                let pressed = match keys_pressed {
-                    0 => "no keys pressed yet".to_owned(),
-                    1 => "1 key pressed".to_owned(),
-                    n => format!("{n} keys pressed"),
+                // The keys as pressed (`0#`, then `1`), a PIN's digits as dots; never a bare
+                // number that reads like a key ("keypad: 0 pressed").
+                let pressed = if keys.is_empty() {
+                    "no keys pressed yet".to_owned()
+                } else {
+                    format!("pressed {keys}")
                 };
                 lines.push(Line::styled(
                     format!("{pressed} · waiting for {waiting_for}"),
                     theme.muted(),
                 ));
+                // After the keys: a long greeting wraps past the bottom of a small phone, the
+                // keys just pressed must not.
+                lines.push(Line::raw(format!("\u{201c}{greeting}\u{201d}")));
             }
         }
     }
@@ -446,9 +448,20 @@ fn render_phone(app: &App, session: Option<&Session>, area: Rect, buf: &mut Buff
     }
     let room = usize::from(inner.height).saturating_sub(lines.len() + 1) / 2;
     let skip = phone.inbox.len().saturating_sub(room.max(1));
+    // When, on the timeline's scale (`[+2.1s]` since the sign-in began), not a raw UTC clock.
+    let started = session.map(Session::started_at);
     for sms in phone.inbox.iter().skip(skip) {
+        let when = started.map_or_else(String::new, |start| {
+            let tenths = sms.at.since(start).div_euclid(100);
+            format!(
+                " · [{}{}.{}s]",
+                if tenths < 0 { "-" } else { "+" },
+                tenths.abs() / 10,
+                tenths.abs() % 10
+            )
+        });
         lines.push(Line::styled(
-            format!("from {} · {} UTC", sms.from, sms.at.time_of_day()),
+            format!("from {}{when}", sms.from),
             theme.muted(),
         ));
         lines.push(Line::raw(display_safe(&sms.text).into_owned()));
@@ -456,69 +469,4 @@ fn render_phone(app: &App, session: Option<&Session>, area: Rect, buf: &mut Buff
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
-}
-
-fn render_timeline(app: &App, session: Option<&Session>, area: Rect, buf: &mut Buffer) {
-    let theme = app.theme;
-    let block = theme.panel(" Timeline ", false);
-    let inner = block.inner(area);
-    block.render(area, buf);
-    let Some(session) = session else {
-        Line::styled(
-            "The steps of a sign-in appear here, with times since it started.",
-            theme.muted(),
-        )
-        .render(inner, buf);
-        return;
-    };
-    app.hits.push(inner, Hit::Scroll(Scrollable::Timeline));
-    let timeline = session.timeline();
-    let room = usize::from(inner.height);
-    let up = app
-        .signin
-        .timeline_up
-        .min(timeline.len().saturating_sub(room));
-    let lines: Vec<Line<'_>> = timeline
-        .iter()
-        .skip(timeline.len().saturating_sub(room + up))
-        .take(room)
-        .map(|entry| Line::raw(display_safe(&entry.line()).into_owned()))
-        .collect();
-    Paragraph::new(lines).render(inner, buf);
-}
-
-fn render_demo(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = app.theme;
-    let pane = &app.signin;
-    let Some(demo) = &pane.demo else {
-        return;
-    };
-    let script = demo.script();
-    let progress = pane.step.as_ref().map_or_else(
-        || format!("0/{}", script.steps.len()),
-        |s| format!("{}/{}", s.number, s.total),
-    );
-    let block = theme.panel(
-        format!(" Demo · {} · step {progress} ", script.title),
-        false,
-    );
-    let inner = block.inner(area);
-    block.render(area, buf);
-    let caption = pane
-        .step
-        .as_ref()
-        .map_or(script.summary.as_str(), |s| s.caption.as_str());
-    let next = match demo.upcoming() {
-        Some(_) => format!("{} next step", app.keymap.hint(Command::NextStep)),
-        None => format!(
-            "the demo is over · {} leave it",
-            app.keymap.hint(Command::Back)
-        ),
-    };
-    Paragraph::new(vec![
-        Line::raw(caption.to_owned()),
-        Line::styled(next, theme.key()),
-    ])
-    .wrap(Wrap { trim: false })
-    .render(inner, buf);
 }
