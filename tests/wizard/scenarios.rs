@@ -203,7 +203,11 @@ fn sms_sign_in_on_a_landline_isabelle() {
     let wizard = w.start("isabelle.martin", "sms-sign-in");
     let found = first_finding(&wizard);
     assert_eq!(found.case, Some("notConfigured"));
-    assert_first_finding(&wizard, "sms.state", &["notConfigured", "fixed line"]);
+    assert_first_finding(
+        &wizard,
+        "sms.state",
+        &["SMS sign-in not configured", "fixed line"],
+    );
     assert_eq!(current_step(&wizard), "fix.move-landline");
     assert_ticket("sms_sign_in_not_configured", &wizard);
 }
@@ -215,7 +219,7 @@ fn sms_sign_in_number_not_unique_jo() {
     assert_first_finding(
         &wizard,
         "sms.state",
-        &["phoneNumberNotUnique", "sam.okafor@fabrikam.example"],
+        &["SMS sign-in not unique", "sam.okafor@fabrikam.example"],
     );
     assert_ticket("sms_sign_in_not_unique", &wizard);
 }
@@ -224,7 +228,7 @@ fn sms_sign_in_number_not_unique_jo() {
 fn sms_sign_in_outside_the_policy_priya() {
     let w = world();
     let wizard = w.start("priya.raman", "sms-sign-in");
-    assert_first_finding(&wizard, "sms.state", &["notAllowedByPolicy"]);
+    assert_first_finding(&wizard, "sms.state", &["SMS sign-in not in policy"]);
     assert_eq!(current_step(&wizard), "fix.sms-policy");
     assert_ticket("sms_sign_in_not_in_policy", &wizard);
 }
@@ -233,7 +237,7 @@ fn sms_sign_in_outside_the_policy_priya() {
 fn sms_sign_in_not_enabled_kwame() {
     let w = world();
     let wizard = w.start("kwame.mensah", "sms-sign-in");
-    assert_first_finding(&wizard, "sms.state", &["notEnabled"]);
+    assert_first_finding(&wizard, "sms.state", &["SMS sign-in not enabled"]);
     assert_eq!(wizard.pending_action().unwrap().name, "enable-sms-sign-in");
     assert_ticket("sms_sign_in_not_enabled", &wizard);
 }

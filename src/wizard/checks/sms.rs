@@ -28,7 +28,8 @@ pub fn state(f: &Facts) -> CheckResult {
     if status.state == SmsSignInState::Ready {
         return CheckResult::pass(format!("ready: {}", status.reason));
     }
-    let mut finding = format!("{}: {}", status.state, status.reason);
+    // The state in words first (the Graph name stays in the check's case, for the tree).
+    let mut finding = format!("SMS sign-in {}: {}", status.state.short(), status.reason);
     if status.state == SmsSignInState::PhoneNumberNotUnique {
         let mine = f.user.upn().key();
         let holders: Vec<&str> = f
