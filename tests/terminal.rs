@@ -421,6 +421,11 @@ fn hostile_data_and_arguments_never_reach_the_terminal() {
     s.text("\u{2028}\u{2029}\u{202E}");
     s.keys(&["C-c"]);
     assert_eq!(s.wait_exit("main"), 0);
+    // The recording lags the screen: wait for the exit status to reach it.
+    assert!(
+        s.wait_recorded(0, b"phonedesk-exit=", tty::session::WAIT),
+        "the recording never saw the exit"
+    );
     let recorded = s.recorded();
     assert!(recorded.len() > 1000, "too little was recorded");
     if let Err(e) = hostile::check_terminal_stream(&recorded) {
@@ -453,6 +458,12 @@ fn headless_commands_on_a_terminal_print_no_control_text() {
             },
         );
         s.wait_exit("main");
+        // tmux copies the pane's output to the recording on its own time: wait until the exit
+        // status (written after everything phonedesk printed) is in the file too.
+        assert!(
+            s.wait_recorded(0, b"phonedesk-exit=", tty::session::WAIT),
+            "{args:?}: the recording never saw the exit"
+        );
         let text = s.recorded_text();
         assert!(text.len() > 20, "{args:?} printed nothing: {text:?}");
         hostile::assert_clean(&format!("phonedesk {args:?} on a terminal"), &text);

@@ -293,6 +293,8 @@ impl Run {
         if s.screen().contains("internal error") {
             self.fail(s, "phonedesk panicked");
         }
+        // The recording lags the screen: let the exit status reach it, so the stream is whole.
+        let _ = s.wait_recorded(0, b"phonedesk-exit=", tty::session::WAIT);
         if let Err(e) = hostile::check_terminal_stream(&s.recorded()) {
             self.fail(s, &format!("text reached the terminal: {e}"));
         }
