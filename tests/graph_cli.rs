@@ -333,19 +333,7 @@ fn an_expired_fixed_token_says_to_sign_in() {
 #[test]
 fn search_pages_with_consistency_level_and_keeps_the_json_shape() {
     let server = GraphServer::start();
-    let base = &server.url;
-    server.on_query(
-        "GET",
-        "/v1.0/users",
-        "$search",
-        vec![Reply::fixture("users-search-page-1", base)],
-    );
-    server.on_query(
-        "GET",
-        "/v1.0/users",
-        "$skiptoken",
-        vec![Reply::fixture("users-search-page-2", base)],
-    );
+    server.search_pages();
     let home = tempfile::tempdir().unwrap();
     let search = run(&server, home.path(), &["user", "search", "oscar", "--json"]);
     assert_eq!(search.code, 0, "{}", search.stderr);

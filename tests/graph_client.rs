@@ -62,19 +62,7 @@ fn a_user_is_read_by_upn_then_by_object_id_with_a_bearer_token() {
 #[test]
 fn search_follows_next_links_with_consistency_level_on_every_page() {
     let server = GraphServer::start();
-    let base = &server.url;
-    server.on_query(
-        "GET",
-        "/v1.0/users",
-        "$search",
-        vec![Reply::fixture("users-search-page-1", base)],
-    );
-    server.on_query(
-        "GET",
-        "/v1.0/users",
-        "$skiptoken",
-        vec![Reply::fixture("users-search-page-2", base)],
-    );
+    server.search_pages();
     let found = tenant(&server).search("oscar", 50, &never).unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 2, "{requests:?}");

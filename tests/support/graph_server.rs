@@ -199,6 +199,24 @@ impl GraphServer {
         );
     }
 
+    /// The documented two-page search answer: a `$search` query gets page 1, whose next link
+    /// (with `$skiptoken`) gets page 2.
+    pub fn search_pages(&self) {
+        let base = &self.url;
+        self.on_query(
+            "GET",
+            "/v1.0/users",
+            "$search",
+            vec![Reply::fixture("users-search-page-1", base)],
+        );
+        self.on_query(
+            "GET",
+            "/v1.0/users",
+            "$skiptoken",
+            vec![Reply::fixture("users-search-page-2", base)],
+        );
+    }
+
     pub fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
