@@ -148,6 +148,9 @@ pub struct Cli {
     /// The app phonedesk signs in as (default: Microsoft Graph Command Line Tools)
     #[arg(long, global = true, value_name = "ID", env = "PHONEDESK_CLIENT_ID", default_value = crate::graph::auth::DEFAULT_CLIENT_ID, hide_env_values = true)]
     pub client_id: String,
+    /// How long one call to Microsoft Graph may take, in seconds, before phonedesk gives up
+    #[arg(long, global = true, value_name = "SECONDS", env = "PHONEDESK_GRAPH_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=600), hide_env_values = true)]
+    pub graph_timeout: u64,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -700,6 +703,7 @@ fn graph_config(cli: &Cli) -> Result<Option<crate::graph::GraphConfig>, Failure>
         graph_url: cli.graph_url.trim().to_owned(),
         login_url: cli.login_url.trim().to_owned(),
         client_id: cli.client_id.trim().to_owned(),
+        timeout: std::time::Duration::from_secs(cli.graph_timeout),
     }))
 }
 
@@ -717,6 +721,10 @@ fn run_on_tenant(cli: Cli, graph: &crate::graph::GraphConfig) -> Outcome {
         Command::Logout => return graph_cmd::logout(graph),
         Command::Device(_) => Some("device"),
         Command::Telecom(_) => Some("telecom"),
+        // A guided demo plays on the embedded demo tenant, in a sandbox of its own.
+        Command::Demo(DemoCommand::Play { .. }) => None,
+        Command::Demo(DemoCommand::Reset { .. }) => Some("demo reset"),
+        Command::Demo(DemoCommand::ResetWorld) => Some("demo reset-world"),
         Command::Demo(_) => Some("demo"),
         Command::Import { .. } => Some("import"),
         Command::Export { .. } => Some("export"),
@@ -732,6 +740,10 @@ fn run_on_tenant(cli: Cli, graph: &crate::graph::GraphConfig) -> Outcome {
         .map_err(Failure::usage)?;
     match command {
         Command::Signin(cmd) => graph_cmd::simulate_on_copy(&record, &operator, cmd),
+        Command::Demo(DemoCommand::Play { name }) => {
+            let clock = Arc::new(VirtualClock::at(crate::domain::Timestamp::now()));
+            demo_cmd::play(&record, &operator, clock, &name)
+        }
         command => dispatch_record(&record, &operator, command),
     }
 }

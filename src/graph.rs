@@ -37,4 +37,6 @@ pub struct GraphConfig {
     pub graph_url: String,
     pub login_url: String,
     pub client_id: String,
+    /// How long one call may take.
+    pub timeout: std::time::Duration,
 }

@@ -414,8 +414,8 @@ fn the_simulators_commands_never_touch_a_real_tenant() {
         &["signin", "sms-signin", "--phone", "+1 206 555 5555"][..],
         &["device", "show", "+1 206 555 5555"],
         &["telecom", "status"],
-        &["demo", "play", "fraud"],
         &["demo", "reset", "--yes"],
+        &["demo", "reset-world"],
         &["import", "tenant.json"],
         &["export"],
     ] {
@@ -430,6 +430,29 @@ fn the_simulators_commands_never_touch_a_real_tenant() {
     assert!(server.requests().is_empty(), "no call reached the tenant");
     // And the simulated tenant was not created or seeded by them.
     assert!(!home.path().join("db").exists());
+}
+
+/// A guided demo is for presenting: on a real tenant it plays on a sandbox of the embedded demo
+/// tenant, reaches its end, and asks the tenant nothing.
+#[test]
+fn a_demo_on_a_real_tenant_plays_on_the_demo_tenant_and_asks_the_tenant_nothing() {
+    let server = GraphServer::start();
+    let home = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let out = run(&server, home.path(), &["demo", "play", "fraud-report"]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains("embedded demo tenant"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stdout.contains("reached its expected end"),
+            "{}",
+            out.stdout
+        );
+    }
+    assert!(server.requests().is_empty(), "no call reached the tenant");
 }
 
 #[test]
@@ -560,6 +583,42 @@ fn no_network_is_a_message() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("cannot reach Microsoft Graph"), "{stderr}");
     drop(server);
+}
+
+/// `--graph-timeout` (or `PHONEDESK_GRAPH_TIMEOUT`) bounds one call: a tenant slower than that
+/// is a one-line message, exit 1 (a write that timed out says it may still have happened:
+/// `tests/graph_client.rs`).
+#[test]
+fn a_tenant_slower_than_the_timeout_is_a_message() {
+    let server = GraphServer::start();
+    server.adele("phone-methods-list");
+    let home = tempfile::tempdir().unwrap();
+    let mut slow = Reply::fixture("user-get", &server.url);
+    slow.delay = std::time::Duration::from_secs(4);
+    server.on("GET", &format!("/v1.0/users/{ADELE}"), vec![slow]);
+    let show = run(
+        &server,
+        home.path(),
+        &["--graph-timeout", "1", "user", "show", ADELE_UPN],
+    );
+    assert_eq!(show.code, 1, "{}", show.stderr);
+    assert!(
+        show.stderr.contains("did not answer within 1 s; try again"),
+        "{}",
+        show.stderr
+    );
+    assert_eq!(show.stderr.trim().lines().count(), 1, "{}", show.stderr);
+    let zero = run(
+        &server,
+        home.path(),
+        &["--graph-timeout", "0", "user", "show", ADELE_UPN],
+    );
+    assert_eq!(
+        zero.code, 2,
+        "a time-out of 0 s is a usage error: {}",
+        zero.stderr
+    );
+    assert!(writes(&server).is_empty());
 }
 
 #[test]

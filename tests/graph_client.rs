@@ -15,7 +15,7 @@ use graph_server::{ADELE, ADELE_UPN, GraphServer, Reply};
 use phonedesk::domain::{DefaultMethod, Edit, PhoneNumber, PhoneType, SmsSignInState, Timestamp};
 use phonedesk::graph::GraphError;
 use phonedesk::graph::auth::{self, CachedTokens, FixedToken, Login, Tokens};
-use phonedesk::graph::http::GraphClient;
+use phonedesk::graph::http::{CALL_TIMEOUT, GraphClient};
 use phonedesk::graph::tenant::GraphTenant;
 
 fn never() -> bool {
@@ -24,7 +24,11 @@ fn never() -> bool {
 
 fn tenant(server: &GraphServer) -> GraphTenant {
     GraphTenant {
-        client: GraphClient::new(&server.url, Arc::new(FixedToken("test-token".into()))),
+        client: GraphClient::new(
+            &server.url,
+            Arc::new(FixedToken("test-token".into())),
+            CALL_TIMEOUT,
+        ),
         name: "contoso.onmicrosoft.com".into(),
     }
 }
@@ -266,7 +270,7 @@ fn a_401_refreshes_the_token_once_saves_it_and_repeats_the_call() {
     let (path, login) = expired_cache(dir.path(), &server);
     let tokens = CachedTokens::open(path.clone(), login, "User.Read.All").unwrap();
     let graph = GraphTenant {
-        client: GraphClient::new(&server.url, Arc::new(tokens)),
+        client: GraphClient::new(&server.url, Arc::new(tokens), CALL_TIMEOUT),
         name: "contoso.onmicrosoft.com".into(),
     };
     graph.user(ADELE, Timestamp(0), &never).unwrap();
@@ -314,7 +318,7 @@ fn a_refused_refresh_says_to_sign_in_again() {
     let (path, login) = expired_cache(dir.path(), &server);
     let tokens = CachedTokens::open(path, login, "User.Read.All").unwrap();
     let graph = GraphTenant {
-        client: GraphClient::new(&server.url, Arc::new(tokens)),
+        client: GraphClient::new(&server.url, Arc::new(tokens), CALL_TIMEOUT),
         name: "contoso.onmicrosoft.com".into(),
     };
     let err = graph.user(ADELE, Timestamp(0), &never).unwrap_err();
@@ -762,7 +766,7 @@ fn no_network_and_garbage_are_messages() {
     let url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     let graph = GraphTenant {
-        client: GraphClient::new(&url, Arc::new(FixedToken("t".into()))),
+        client: GraphClient::new(&url, Arc::new(FixedToken("t".into())), CALL_TIMEOUT),
         name: "contoso".into(),
     };
     let err = graph.user(ADELE, Timestamp(0), &never).unwrap_err();
@@ -808,4 +812,98 @@ fn a_next_link_to_another_host_is_refused() {
         1,
         "the token never goes to another host"
     );
+}
+
+/// A client whose calls may take `timeout`.
+fn client_with(server: &GraphServer, timeout: Duration) -> GraphClient {
+    GraphClient::new(
+        &server.url,
+        Arc::new(FixedToken("test-token".into())),
+        timeout,
+    )
+}
+
+fn slow(delay: Duration) -> Reply {
+    let mut reply = Reply::json(200, &serde_json::json!({"value": []}));
+    reply.delay = delay;
+    reply
+}
+
+#[test]
+fn a_call_slower_than_the_timeout_is_a_timeout_and_a_slow_write_may_have_happened() {
+    use phonedesk::graph::http::{Call, Verb};
+    use phonedesk::graph::permissions::Operation;
+    let server = GraphServer::start();
+    server.on("GET", "/v1.0/users", vec![slow(Duration::from_secs(5))]);
+    server.on(
+        "PATCH",
+        &format!("/v1.0/users/{ADELE}"),
+        vec![slow(Duration::from_secs(5))],
+    );
+    let client = client_with(&server, Duration::from_secs(1));
+    let read = Call::get(
+        client.url("v1.0", "/users"),
+        Operation::SearchUsers,
+        "users",
+    );
+    let err = client.send(&read, &never).unwrap_err();
+    assert_eq!(
+        err,
+        GraphError::Timeout {
+            after: Duration::from_secs(1),
+            write: false
+        }
+    );
+    assert!(err.to_string().contains("within 1 s"), "{err}");
+    let write = Call {
+        verb: Verb::Patch,
+        url: client.url("v1.0", &format!("/users/{ADELE}")),
+        body: Some(serde_json::json!({"accountEnabled": true})),
+        consistency: false,
+        op: Operation::BlockUser,
+        what: "the user",
+    };
+    let err = client.send(&write, &never).unwrap_err();
+    assert!(
+        matches!(err, GraphError::Timeout { write: true, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("may still have been made"),
+        "a write that timed out says it may have happened: {err}"
+    );
+}
+
+#[test]
+fn a_slow_read_is_abandoned_as_soon_as_the_operator_stops_waiting() {
+    use phonedesk::graph::http::Call;
+    use phonedesk::graph::permissions::Operation;
+    let server = GraphServer::start();
+    server.on("GET", "/v1.0/users", vec![slow(Duration::from_secs(30))]);
+    let client = client_with(&server, Duration::from_secs(60));
+    let stop = Arc::new(AtomicBool::new(false));
+    let esc = Arc::clone(&stop);
+    std::thread::scope(|scope| {
+        // Esc once the request is at the server.
+        scope.spawn(|| {
+            while server.requests().is_empty() {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            esc.store(true, Ordering::SeqCst);
+        });
+        let started = Instant::now();
+        let read = Call::get(
+            client.url("v1.0", "/users"),
+            Operation::SearchUsers,
+            "users",
+        );
+        let err = client
+            .send(&read, &|| stop.load(Ordering::SeqCst))
+            .unwrap_err();
+        assert_eq!(err, GraphError::Cancelled);
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the read did not wait out the tenant's 30 s"
+        );
+    });
 }

@@ -224,3 +224,155 @@ fn the_tenants_list_pages_in_as_the_operator_scrolls() {
     s.keys(&["C-c"]);
     assert_eq!(s.wait_exit("main"), 0);
 }
+
+/// The wizard on a real tenant: its checks read the tenant's record and sign-in log on the
+/// worker ("working…", Esc stops a throttled wait and the session goes on), the caller's
+/// answers stay local, and the confirmed fix is one PATCH to Graph, audited with its request id.
+#[test]
+fn the_wizard_walks_a_real_tenant_from_the_worker_and_fixes_through_graph() {
+    let server = GraphServer::start();
+    let base = server.url.clone();
+    server.adele("phone-methods-list");
+    // Adele's account is disabled: the tenant's own block.
+    let mut blocked = Reply::fixture("user-get", &base);
+    let mut body: serde_json::Value = serde_json::from_str(&blocked.body).unwrap();
+    body["accountEnabled"] = serde_json::json!(false);
+    blocked.body = body.to_string();
+    server.on("GET", &format!("/v1.0/users/{ADELE}"), vec![blocked]);
+    server.on(
+        "GET",
+        "/v1.0/users",
+        vec![list(&[(ADELE, ADELE_UPN, "Adele Vance")])],
+    );
+    // The sign-in log answers the Methods pane's history (20 rows); the wizard's read (a day's
+    // 200) is throttled for long the first time (Esc stops that wait), then answered.
+    let mut throttled = Reply::fixture("error-throttled", &base);
+    throttled
+        .headers
+        .retain(|(name, _)| !name.eq_ignore_ascii_case("retry-after"));
+    let no_sign_ins = Reply::json(200, &serde_json::json!({"value": []}));
+    server.on("GET", "/v1.0/auditLogs/signIns", vec![no_sign_ins.clone()]);
+    server.on_query(
+        "GET",
+        "/v1.0/auditLogs/signIns",
+        "$top=200",
+        vec![throttled.header("Retry-After", "30"), no_sign_ins],
+    );
+    server.on(
+        "PATCH",
+        &format!("/v1.0/users/{ADELE}"),
+        vec![Reply::empty(204).header("request-id", "tui-unblock-1")],
+    );
+    let config = tempfile::tempdir().unwrap();
+    let config_home = config.path().display().to_string();
+    let env = [
+        ("PHONEDESK_TENANT", TENANT),
+        ("PHONEDESK_GRAPH_URL", base.as_str()),
+        ("PHONEDESK_GRAPH_TOKEN", "test-token"),
+        ("XDG_CONFIG_HOME", config_home.as_str()),
+    ];
+    let s = Session::start_with(
+        "graph-wizard",
+        &Options {
+            env: &env,
+            ..Options::default()
+        },
+    );
+    s.wait_for("1 from the tenant");
+    s.keys(&["Enter"]);
+    s.wait_for("No sign-in attempts in the last");
+    s.keys(&["4"]);
+    s.wait_for("pick the symptom the caller reports");
+    s.keys(&["n"]);
+    s.wait_for("working…");
+    // Esc once the throttled read is waiting out its Retry-After.
+    let deadline = std::time::Instant::now() + tty::session::WAIT;
+    while !server
+        .requests()
+        .iter()
+        .any(|r| graph_server::decode(r.query()).contains("$top=200"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the wizard never read the log"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    s.keys(&["Escape"]);
+    s.wait_for("The troubleshooting wizard could not do that");
+    s.wait_for("stopped waiting for the tenant");
+    s.keys(&["Enter"]);
+    // Asked again, the log answers: the findings suggest the symptom.
+    s.keys(&["n"]);
+    s.wait_for("What does the caller report?");
+    s.wait_for("(suggested by the findings)");
+    s.keys(&["Enter"]);
+    s.wait_for("Unblock the user");
+    s.keys(&["Enter"]);
+    s.wait_for("Unblock the user?");
+    s.keys(&["y"]);
+    s.wait_for("Unblock the user done");
+    s.keys(&["C-c"]);
+    assert_eq!(s.wait_exit("main"), 0);
+    let writes: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .collect();
+    assert_eq!(writes.len(), 1, "only the confirmed fix was sent");
+    let sent: serde_json::Value = serde_json::from_str(&writes[0].body).unwrap();
+    assert_eq!(sent, serde_json::json!({"accountEnabled": true}));
+    let audit = std::process::Command::new(BIN)
+        .arg("--db")
+        .arg(&s.db)
+        .args(["audit", "--json"])
+        .envs(env)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&audit.stdout);
+    assert!(text.contains("tui-unblock-1"), "{text}");
+    assert!(text.contains("user.unblock"), "{text}");
+}
+
+/// On a real tenant a guided demo plays on the embedded demo tenant, says so, and asks the
+/// tenant nothing.
+#[test]
+fn a_demo_on_a_real_tenant_plays_on_the_demo_tenant() {
+    let server = GraphServer::start();
+    let base = server.url.clone();
+    server.on("GET", "/v1.0/users", vec![list(&[])]);
+    let config = tempfile::tempdir().unwrap();
+    let config_home = config.path().display().to_string();
+    let env = [
+        ("PHONEDESK_TENANT", TENANT),
+        ("PHONEDESK_GRAPH_URL", base.as_str()),
+        ("PHONEDESK_GRAPH_TOKEN", "test-token"),
+        ("XDG_CONFIG_HOME", config_home.as_str()),
+    ];
+    let s = Session::start_with(
+        "graph-demo",
+        &Options {
+            env: &env,
+            ..Options::default()
+        },
+    );
+    s.wait_for("0 from the tenant");
+    s.keys(&["Escape"]);
+    s.wait_for(" / search ");
+    let asked = server.requests().len();
+    s.keys(&["3"]);
+    s.wait_for("Nothing is running.");
+    s.keys(&["p"]);
+    s.wait_for("Guided demos");
+    s.keys(&["Enter"]);
+    s.wait_for("the demo plays on the embedded demo tenant");
+    s.keys(&["Space"]);
+    s.wait_for("step 2/");
+    s.keys(&["C-c"]);
+    assert_eq!(s.wait_exit("main"), 0);
+    assert_eq!(
+        server.requests().len(),
+        asked,
+        "the demo asked the tenant nothing"
+    );
+}

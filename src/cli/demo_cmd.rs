@@ -8,7 +8,7 @@ use crate::domain::Operator;
 use crate::sim::VirtualClock;
 use crate::sim::demo_script::{self, DemoPlayer, DemoScript};
 use crate::sim::sandbox::Sandbox;
-use crate::store::Directory;
+use crate::store::{Directory, Record};
 
 pub fn list() -> Outcome {
     let mut rows = Vec::new();
@@ -21,7 +21,7 @@ pub fn list() -> Outcome {
 }
 
 pub fn play(
-    store: &dyn Directory,
+    record: &dyn Record,
     operator: &Operator,
     clock: Arc<VirtualClock>,
     name: &str,
@@ -29,10 +29,16 @@ pub fn play(
     let script = DemoScript::load(name)?;
     // The demo plays on a copy of its cast: the open tenant is never changed, and every play
     // starts from the same place.
-    let sandbox = Sandbox::for_demo(store, &script, clock.clone())?;
+    let sandbox = Sandbox::for_demo(record, &script, clock.clone())?;
     let store = sandbox.directory();
     output::line(&format!("demo: {}", script.title));
-    output::note("played on a sandbox copy of its cast: this tenant is not changed");
+    if record.simulated().is_some() {
+        output::note("played on a sandbox copy of its cast: this tenant is not changed");
+    } else {
+        output::note(
+            "played on a sandbox of the embedded demo tenant: nothing is read from or sent to the real tenant",
+        );
+    }
     let mut player = DemoPlayer::new(script, clock, operator.clone());
     while let Some(step) = player.next_step(store)? {
         output::line("");

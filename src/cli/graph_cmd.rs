@@ -127,7 +127,7 @@ pub fn open(config: &GraphConfig, db: Option<PathBuf>) -> Result<GraphDirectory,
     let local = super::open_store_with(Some(local_path), Arc::new(VirtualClock::live()))?;
     let local: Box<dyn Directory> = Box::new(local);
     let tenant = GraphTenant {
-        client: GraphClient::new(&config.graph_url, tokens),
+        client: GraphClient::new(&config.graph_url, tokens, config.timeout),
         name: config.tenant.clone(),
     };
     Ok(GraphDirectory::new(tenant, local))

@@ -125,7 +125,10 @@ fn post_form(url: &str, form: &[(&str, &str)]) -> Result<(u16, Value), GraphErro
         .header("Content-Type", "application/x-www-form-urlencoded")
         .send(body)
         .map_err(|e| match e {
-            ureq::Error::Timeout(_) => GraphError::Timeout,
+            ureq::Error::Timeout(_) => GraphError::Timeout {
+                after: super::http::CALL_TIMEOUT,
+                write: false,
+            },
             other => GraphError::Network(other.to_string()),
         })?;
     let status = response.status().as_u16();

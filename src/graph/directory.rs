@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::error::GraphError;
 use super::model::{self, RemoteUser};
@@ -37,8 +37,8 @@ pub struct GraphDirectory {
     tenant: GraphTenant,
     /// phonedesk's own record of its operators' actions on this tenant.
     local: Box<dyn Directory>,
-    /// Bumped by [`Record::interrupt`]: calls that began under an older value end.
-    epoch: AtomicU64,
+    /// Set by [`Record::interrupt`], cleared by [`Record::resume`]: calls end while it is set.
+    interrupted: AtomicBool,
     recent: Mutex<HashMap<String, RemoteUser>>,
 }
 
@@ -48,15 +48,14 @@ impl GraphDirectory {
         Self {
             tenant,
             local,
-            epoch: AtomicU64::new(0),
+            interrupted: AtomicBool::new(false),
             recent: Mutex::new(HashMap::new()),
         }
     }
 
-    /// A cancellation check for one call: true once [`Record::interrupt`] has been called since.
+    /// The cancellation check the calls are given: true while interrupted.
     fn cancel_flag(&self) -> impl Fn() -> bool + '_ {
-        let started = self.epoch.load(Ordering::SeqCst);
-        move || self.epoch.load(Ordering::SeqCst) != started
+        || self.interrupted.load(Ordering::SeqCst)
     }
 
     /// The user as the tenant has them now (never a cached copy: a change is checked against
@@ -223,7 +222,11 @@ impl Record for GraphDirectory {
     }
 
     fn interrupt(&self) {
-        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.interrupted.store(true, Ordering::SeqCst);
+    }
+
+    fn resume(&self) {
+        self.interrupted.store(false, Ordering::SeqCst);
     }
 }
 

@@ -27,8 +27,8 @@ pub enum GraphError {
     Throttled { retry_after: Option<Duration> },
     /// 5xx, still after retries.
     Unavailable { status: u16 },
-    /// No answer in time.
-    Timeout,
+    /// No answer within `after`. A write may still have been made by the tenant.
+    Timeout { after: Duration, write: bool },
     /// No connection (no network, a wrong URL, TLS).
     Network(String),
     /// An answer phonedesk cannot read.
@@ -72,13 +72,30 @@ impl std::fmt::Display for GraphError {
                 f,
                 "Microsoft Graph is not available right now ({status}); try again shortly"
             ),
-            Self::Timeout => write!(f, "Microsoft Graph did not answer in time; try again"),
+            Self::Timeout {
+                after,
+                write: false,
+            } => write!(
+                f,
+                "Microsoft Graph did not answer within {} s; try again",
+                after.as_secs()
+            ),
+            // The request went out: the tenant may have made the change all the same.
+            Self::Timeout { after, write: true } => write!(
+                f,
+                "Microsoft Graph did not answer within {} s; the change may still have been made: look at the user again before you repeat it",
+                after.as_secs()
+            ),
             Self::Network(why) => write!(f, "cannot reach Microsoft Graph: {why}"),
             Self::Malformed(why) => write!(
                 f,
                 "Microsoft Graph sent an answer phonedesk cannot read: {why}"
             ),
-            Self::Cancelled => write!(f, "cancelled"),
+            // Cancelled calls were not sent, or were refused (a throttled one): nothing changed.
+            Self::Cancelled => write!(
+                f,
+                "stopped waiting for the tenant; nothing more was sent to it"
+            ),
         }
     }
 }

@@ -5,8 +5,10 @@
 //! tighter than the directory's.
 //!
 //! Blocking (ureq): the TUI calls it from its worker thread, the CLI directly. Every wait checks
-//! `cancelled`, so Esc in the TUI ends a retry loop at once.
+//! `cancelled`, so Esc in the TUI ends a retry loop at once, and a read in progress is abandoned
+//! (a write is waited for, up to the time-out: only its answer says whether it happened).
 
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -16,8 +18,9 @@ use super::auth::TokenSource;
 use super::error::GraphError;
 use super::permissions::Operation;
 
-/// Requests to the authentication-methods APIs "time out after 60 seconds" on Microsoft's side.
-const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+/// Requests to the authentication-methods APIs "time out after 60 seconds" on Microsoft's side:
+/// the longest phonedesk waits for one call unless told otherwise (`--graph-timeout`).
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Retries of a throttled or unavailable call before the operator is told.
 const RETRIES: u32 = 3;
@@ -27,6 +30,100 @@ const MAX_WAIT: Duration = Duration::from_secs(30);
 const SIGN_IN_LOG_SPACING: Duration = Duration::from_secs(2);
 /// Pages followed for one listing, so a huge result cannot keep phonedesk busy for ever.
 pub const MAX_PAGES: usize = 50;
+
+/// How often a read in progress looks whether the operator stopped waiting.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
+
+/// One HTTP answer, before the retries decide what it means.
+struct Answer {
+    status: u16,
+    /// `Retry-After`, when given.
+    wait: Option<Duration>,
+    value: Value,
+    request_id: Option<String>,
+}
+
+/// What one exchange needs, owned, so that a read can run on a thread of its own.
+struct Exchange {
+    agent: ureq::Agent,
+    base: String,
+    timeout: Duration,
+}
+
+/// The HTTP request for `call`, with the bearer `token`.
+fn request(call: &Call<'_>, token: &str) -> Result<ureq::http::Request<String>, GraphError> {
+    let method = match call.verb {
+        Verb::Get => "GET",
+        Verb::Post => "POST",
+        Verb::Patch => "PATCH",
+        Verb::Delete => "DELETE",
+    };
+    let mut request = ureq::http::Request::builder()
+        .method(method)
+        .uri(&call.url)
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Accept", "application/json");
+    if call.consistency {
+        request = request.header("ConsistencyLevel", "eventual");
+    }
+    let payload = call.body.as_ref().map(Value::to_string);
+    if payload.is_some() {
+        request = request.header("Content-Type", "application/json");
+    }
+    request
+        .body(payload.unwrap_or_default())
+        .map_err(|e| GraphError::Network(format!("bad request for {}: {e}", call.url)))
+}
+
+impl Exchange {
+    fn run(&self, request: ureq::http::Request<String>) -> Result<Answer, GraphError> {
+        let url = request.uri().to_string();
+        let timeout = GraphError::Timeout {
+            after: self.timeout,
+            write: request.method() != ureq::http::Method::GET,
+        };
+        let mut response = self.agent.run(request).map_err(|e| match e {
+            ureq::Error::Timeout(_) => timeout.clone(),
+            ureq::Error::HostNotFound => {
+                GraphError::Network(format!("{} was not found", self.base))
+            }
+            other => GraphError::Network(other.to_string()),
+        })?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let wait = retry_after(header("retry-after").as_deref());
+        let request_id = header("request-id").or_else(|| header("client-request-id"));
+        let bytes = response.body_mut().read_to_vec().map_err(|e| match e {
+            ureq::Error::Timeout(_) => timeout,
+            other => GraphError::Network(other.to_string()),
+        })?;
+        let value = if bytes.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .map_err(|e| GraphError::Malformed(format!("{url}: {e}")))?
+        };
+        let request_id = request_id.or_else(|| {
+            value
+                .pointer("/error/innerError/request-id")
+                .or_else(|| value.pointer("/error/innererror/request-id"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        });
+        Ok(Answer {
+            status,
+            wait,
+            value,
+            request_id,
+        })
+    }
+}
 
 /// A response: its status, body and Graph's request id (kept in the local audit trail).
 #[derive(Debug)]
@@ -57,6 +154,8 @@ pub enum Verb {
 
 pub struct GraphClient {
     agent: ureq::Agent,
+    /// How long one call may take (for the message when it did not answer in time).
+    timeout: Duration,
     /// `https://graph.microsoft.com` or a national cloud's, or a test server's.
     base: String,
     tokens: Arc<dyn TokenSource>,
@@ -65,9 +164,14 @@ pub struct GraphClient {
 
 /// The agent every phonedesk HTTP call uses: timeouts always, status codes as answers.
 pub fn agent() -> ureq::Agent {
+    agent_with(CALL_TIMEOUT)
+}
+
+/// [`agent`] with calls that may take up to `timeout`.
+fn agent_with(timeout: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
-        .timeout_global(Some(CALL_TIMEOUT))
-        .timeout_connect(Some(CONNECT_TIMEOUT))
+        .timeout_global(Some(timeout))
+        .timeout_connect(Some(CONNECT_TIMEOUT.min(timeout)))
         .http_status_as_error(false)
         .user_agent(concat!("phonedesk/", env!("CARGO_PKG_VERSION")))
         .build()
@@ -173,9 +277,11 @@ fn failure(status: u16, body: &Value, op: Operation, what: &str) -> GraphError {
 }
 
 impl GraphClient {
-    pub fn new(base: &str, tokens: Arc<dyn TokenSource>) -> Self {
+    /// A client of the Graph at `base`, each call allowed `timeout`.
+    pub fn new(base: &str, tokens: Arc<dyn TokenSource>, timeout: Duration) -> Self {
         Self {
-            agent: agent(),
+            agent: agent_with(timeout),
+            timeout,
             base: base.trim_end_matches('/').to_owned(),
             tokens,
             last_sign_in_log_call: Mutex::new(None),
@@ -197,81 +303,45 @@ impl GraphClient {
         format!("{}/{version}{path}", self.base)
     }
 
-    fn attempt(
-        &self,
-        verb: Verb,
-        url: &str,
-        body: Option<&Value>,
-        consistency: bool,
-    ) -> Result<(u16, Option<Duration>, Value, Option<String>), GraphError> {
+    /// One exchange with Graph. A read runs on a thread of its own and is abandoned when
+    /// `cancelled` (Esc in the TUI need not wait for a slow tenant; reading changes nothing). A
+    /// write is waited for: once sent, only its answer tells whether it happened.
+    fn attempt(&self, call: &Call<'_>, cancelled: &dyn Fn() -> bool) -> Result<Answer, GraphError> {
         let token = self.tokens.access_token()?;
-        let method = match verb {
-            Verb::Get => "GET",
-            Verb::Post => "POST",
-            Verb::Patch => "PATCH",
-            Verb::Delete => "DELETE",
+        let request = request(call, &token)?;
+        let exchange = Exchange {
+            agent: self.agent.clone(),
+            base: self.base.clone(),
+            timeout: self.timeout,
         };
-        let mut request = ureq::http::Request::builder()
-            .method(method)
-            .uri(url)
-            .header("Authorization", format!("Bearer {token}"))
-            .header("Accept", "application/json");
-        if consistency {
-            request = request.header("ConsistencyLevel", "eventual");
+        if call.verb != Verb::Get {
+            return exchange.run(request);
         }
-        let payload = body.map(Value::to_string);
-        if payload.is_some() {
-            request = request.header("Content-Type", "application/json");
-        }
-        let request = request
-            .body(payload.unwrap_or_default())
-            .map_err(|e| GraphError::Network(format!("bad request for {url}: {e}")))?;
-        let mut response = self.agent.run(request).map_err(|e| match e {
-            ureq::Error::Timeout(_) => GraphError::Timeout,
-            ureq::Error::HostNotFound => {
-                GraphError::Network(format!("{} was not found", self.base))
+        let (answer, answered) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("phonedesk-graph-read".into())
+            .spawn(move || {
+                let _ = answer.send(exchange.run(request));
+            })
+            .map_err(|e| GraphError::Network(format!("cannot start a request: {e}")))?;
+        loop {
+            match answered.recv_timeout(CANCEL_POLL) {
+                Ok(result) => return result,
+                Err(RecvTimeoutError::Timeout) if cancelled() => {
+                    return Err(GraphError::Cancelled);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(GraphError::Network("the request stopped unanswered".into()));
+                }
             }
-            other => GraphError::Network(other.to_string()),
-        })?;
-        let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let wait = retry_after(header("retry-after").as_deref());
-        let request_id = header("request-id").or_else(|| header("client-request-id"));
-        let bytes = response
-            .body_mut()
-            .read_to_vec()
-            .map_err(|e| GraphError::Network(e.to_string()))?;
-        let value = if bytes.iter().all(u8::is_ascii_whitespace) {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .map_err(|e| GraphError::Malformed(format!("{url}: {e}")))?
-        };
-        let request_id = request_id.or_else(|| {
-            value
-                .pointer("/error/innerError/request-id")
-                .or_else(|| value.pointer("/error/innererror/request-id"))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        });
-        Ok((status, wait, value, request_id))
+        }
     }
 
     /// Sends one request with the documented retries; any 2xx is success (the docs disagree on
     /// 200, 201 and 204).
     pub fn send(&self, call: &Call<'_>, cancelled: &dyn Fn() -> bool) -> Result<Reply, GraphError> {
-        let (verb, url, body, consistency) = (
-            call.verb,
-            call.url.as_str(),
-            call.body.as_ref(),
-            call.consistency,
-        );
+        let url = call.url.as_str();
         if url.contains("/auditLogs/") {
             self.pace_sign_in_log(cancelled)?;
         }
@@ -281,7 +351,12 @@ impl GraphClient {
             if cancelled() {
                 return Err(GraphError::Cancelled);
             }
-            let (status, wait, value, request_id) = self.attempt(verb, url, body, consistency)?;
+            let Answer {
+                status,
+                wait,
+                value,
+                request_id,
+            } = self.attempt(call, cancelled)?;
             match status {
                 200..=299 => {
                     return Ok(Reply {

@@ -4,7 +4,9 @@
 //! sandbox when the demo ends.
 //!
 //! The sandbox is a real sled database in the temporary directory, one per play, removed on
-//! drop (a play killed outright leaves it for the system's temporary-file cleanup).
+//! drop (a play killed outright leaves it for the system's temporary-file cleanup). On a real
+//! tenant, which never holds a demo's cast, a demo plays on a sandbox of the embedded demo
+//! tenant instead: presenting needs no tenant, and nothing reaches it.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,16 +43,7 @@ impl Sandbox {
         cast: Vec<User>,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, SimError> {
-        let path = std::env::temp_dir().join(format!(
-            "phonedesk-sandbox-{}-{}",
-            std::process::id(),
-            PLAYS.fetch_add(1, Ordering::SeqCst)
-        ));
-        // A leftover of an earlier process with the same id (after a kill) is stale.
-        let _ = std::fs::remove_dir_all(&path);
-        let dir = RemovedOnDrop(path);
-        let store = store::open_sled_with(&dir.0, clock, &|_| {})?;
-        let sandbox = Self { store, _dir: dir };
+        let sandbox = Self::scratch(clock)?;
         let mut phones = Vec::new();
         if let Some(local) = record.simulated() {
             for user in &cast {
@@ -70,22 +63,42 @@ impl Sandbox {
             users: cast,
             devices: phones,
         };
-        // The sandbox is phonedesk's own scratch space, not an operator's import.
-        let seeder = Operator::new(
-            "phonedesk-sandbox",
-            crate::domain::Role::PrivilegedAuthAdmin,
-        );
-        sandbox.directory().import(&seeder, &snapshot, true)?;
+        sandbox.directory().import(&seeder(), &snapshot, true)?;
+        Ok(sandbox)
+    }
+
+    /// An empty scratch database of its own.
+    fn scratch(clock: Arc<dyn Clock>) -> Result<Self, SimError> {
+        let path = std::env::temp_dir().join(format!(
+            "phonedesk-sandbox-{}-{}",
+            std::process::id(),
+            PLAYS.fetch_add(1, Ordering::SeqCst)
+        ));
+        // A leftover of an earlier process with the same id (after a kill) is stale.
+        let _ = std::fs::remove_dir_all(&path);
+        let dir = RemovedOnDrop(path);
+        let store = store::open_sled_with(&dir.0, clock, &|_| {})?;
+        Ok(Self { store, _dir: dir })
+    }
+
+    /// A sandbox holding the embedded demo tenant (its people, phones and policy).
+    pub fn demo_tenant(clock: Arc<dyn Clock>) -> Result<Self, SimError> {
+        let sandbox = Self::scratch(clock)?;
+        crate::demo::seed_if_empty(sandbox.directory(), &seeder())?;
         Ok(sandbox)
     }
 
     /// A sandbox for `script`, its cast copied from `record`; refused up front, naming who is
-    /// missing, when the open tenant does not hold the cast.
+    /// missing, when the open tenant does not hold the cast. A real tenant (not the simulator's
+    /// world) is not asked at all: the demo plays on the embedded demo tenant.
     pub fn for_demo(
         record: &dyn Record,
         script: &DemoScript,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, SimError> {
+        if record.simulated().is_none() {
+            return Self::demo_tenant(clock);
+        }
         let cast = cast_of(record, script)?;
         Self::with_users(record, cast, clock)
     }
@@ -94,6 +107,14 @@ impl Sandbox {
     pub fn directory(&self) -> &dyn Directory {
         &self.store
     }
+}
+
+/// The sandbox is phonedesk's own scratch space: seeding it is not an operator's import.
+fn seeder() -> Operator {
+    Operator::new(
+        "phonedesk-sandbox",
+        crate::domain::Role::PrivilegedAuthAdmin,
+    )
 }
 
 /// The users `script` acts on: those it names, and the owners of the numbers it types.

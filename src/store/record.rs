@@ -156,7 +156,11 @@ pub trait Record: AuditTrail + SignInLog + Send + Sync {
     /// The local database when it is the record itself (the simulated tenant): the simulator
     /// may run on it. A real tenant answers `None`.
     fn simulated(&self) -> Option<&dyn Directory>;
-    /// Ends the calls in progress as soon as they can (Esc while the tenant is slow). Nothing
-    /// to do for a local database.
+    /// Ends the calls in progress as soon as they can (Esc while the tenant is slow), and every
+    /// call after them until [`Record::resume`]: an operation of several calls stops as a
+    /// whole, wherever the Esc falls. Nothing to do for a local database.
     fn interrupt(&self) {}
+    /// Lets calls run again after [`Record::interrupt`]; the TUI's worker says so as each job
+    /// starts.
+    fn resume(&self) {}
 }

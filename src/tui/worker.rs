@@ -29,6 +29,9 @@ use crate::tui::profile::Profile;
 use crate::tui::sort::{SortKey, sort_rows};
 use crate::tui::tenant_search::{self, TENANT_PAGE};
 
+mod wizard_job;
+pub use wizard_job::{WizardDone, WizardJob, WizardStep};
+
 /// What the worker reports back to the UI loop.
 #[derive(Debug)]
 pub enum WorkerMsg {
@@ -90,6 +93,8 @@ pub enum Change {
         upn: String,
         context: String,
     },
+    /// A step of the troubleshooting wizard: its checks read the record, its fixes change it.
+    Wizard(Box<WizardJob>),
 }
 
 /// What a [`Change`] came to.
@@ -99,6 +104,7 @@ pub enum ChangeOutcome {
     Edited(Result<Vec<Applied>, (usize, StoreError)>),
     /// The reveal was recorded (the profile then loads the numbers).
     Revealed(Result<(), StoreError>),
+    Wizard(Box<WizardDone>),
 }
 
 enum Job {
@@ -349,9 +355,13 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
         }
         // Changes first: the search and the profile asked with them should see them.
         for (id, change) in pending.changes.drain(..) {
-            let outcome = perform(cx.store.as_ref(), &change);
+            // An Esc meant for the change before does not stop this one.
+            cx.store.resume();
+            let outcome = perform(cx.store.as_ref(), change);
             let _ = cx.out.send(WorkerMsg::Changed { id, outcome });
         }
+        // Nor a query or a profile asked after it.
+        cx.store.resume();
         if pending.build {
             build(cx);
         }
@@ -380,7 +390,7 @@ fn work(jobs: &Receiver<Job>, cx: &Context) {
     }
 }
 
-fn perform(store: &dyn Record, change: &Change) -> ChangeOutcome {
+fn perform(store: &dyn Record, change: Change) -> ChangeOutcome {
     match change {
         Change::Edits {
             operator,
@@ -388,8 +398,8 @@ fn perform(store: &dyn Record, change: &Change) -> ChangeOutcome {
             edits,
         } => {
             let mut applied = Vec::new();
-            for edit in edits {
-                match store.edit(operator, upn, edit) {
+            for edit in &edits {
+                match store.edit(&operator, &upn, edit) {
                     Ok(done) => applied.push(done),
                     Err(e) => return ChangeOutcome::Edited(Err((applied.len(), e))),
                 }
@@ -400,7 +410,8 @@ fn perform(store: &dyn Record, change: &Change) -> ChangeOutcome {
             operator,
             upn,
             context,
-        } => ChangeOutcome::Revealed(store.reveal(operator, upn, context).map(drop)),
+        } => ChangeOutcome::Revealed(store.reveal(&operator, &upn, &context).map(drop)),
+        Change::Wizard(job) => ChangeOutcome::Wizard(Box::new(wizard_job::run(store, *job))),
     }
 }
 

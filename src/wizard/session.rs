@@ -24,7 +24,10 @@ struct Pending {
     plan: Option<Plan>,
 }
 
-/// One troubleshooting session for one user and one symptom.
+/// One troubleshooting session for one user and one symptom. Plain data (the tree is shared):
+/// the TUI hands a copy to its worker for a step that reads the record, and keeps drawing this
+/// one meanwhile.
+#[derive(Clone)]
 pub struct Wizard {
     tree: Arc<Tree>,
     symptom: usize,

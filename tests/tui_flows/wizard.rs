@@ -151,3 +151,26 @@ fn the_checkup_lists_every_problem_and_enter_walks_the_suggestion() {
         "{walk}"
     );
 }
+
+/// A step that reads the record runs on the worker: until it is back, the walk on screen is the
+/// one before it, the status says so, and only scrolling works on it.
+#[test]
+fn a_step_on_the_worker_shows_checking_and_holds_the_other_keys() {
+    let mut t = wizard_for(120, 40, "rosa", 1);
+    assert!(t.screen().contains("Is the phone switched on"));
+    // The device answers on the worker; the UI has not heard back yet.
+    t.press_only(Command::DeviceAnswer);
+    assert!(t.screen().contains("checking…"), "{}", t.screen());
+    t.press_only(Command::Down);
+    let held = t.screen();
+    assert!(held.contains("the wizard is still checking"), "{held}");
+    assert!(held.contains("Is the phone switched on"), "{held}");
+    // Once it is back, the walk has moved on by the device's answer.
+    t.settle();
+    let after = t.screen();
+    assert!(!after.contains("still checking"), "{after}");
+    assert!(
+        after.contains("the simulated device"),
+        "the device's answer is on the path: {after}"
+    );
+}

@@ -23,6 +23,8 @@ pub enum InFlight {
     Reveal {
         upn: String,
     },
+    /// A step of the troubleshooting wizard (its answer carries all it needs).
+    Wizard,
 }
 
 impl App {
@@ -35,13 +37,15 @@ impl App {
             );
             return false;
         }
+        let working = match what {
+            _ if self.store.kind().is_graph() => {
+                "working… (the tenant is answering; Esc stops waiting)"
+            }
+            InFlight::Wizard => "checking…",
+            _ => "saving…",
+        };
         let id = self.worker.change(change);
         self.in_flight = Some((id, what));
-        let working = if self.store.kind().is_graph() {
-            "working… (the tenant is answering; Esc stops waiting)"
-        } else {
-            "saving…"
-        };
         self.status_toast(working);
         true
     }
@@ -82,6 +86,7 @@ impl App {
             (InFlight::Reveal { upn }, ChangeOutcome::Revealed(result)) => {
                 self.finish_reveal(&upn, result);
             }
+            (InFlight::Wizard, ChangeOutcome::Wizard(done)) => self.finish_wizard(*done),
             (what, _) => self.alert(
                 "A change came back for another request",
                 format!("{what:?}: nothing is known to have changed; check the audit trail"),

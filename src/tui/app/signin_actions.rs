@@ -100,7 +100,7 @@ impl App {
     fn simulator_only(&mut self) {
         self.alert(
             "The simulator works on the simulated tenant only",
-            "On a real tenant, start an MFA or password-reset sign-in of the selected user (n): it plays on a local copy with stand-in numbers, and nothing is sent to the tenant. SMS sign-in, the guided demos and resetting the simulated world need the simulated tenant.",
+            "On a real tenant, start an MFA or password-reset sign-in of the selected user (n): it plays on a local copy with stand-in numbers, and nothing is sent to the tenant. The guided demos play on the embedded demo tenant. SMS sign-in and resetting the simulated world need the simulated tenant.",
         );
     }
 
@@ -122,8 +122,6 @@ impl App {
         }
         match command {
             Command::NewSignIn => self.ask_flow(),
-            // A demo's cast lives in the demo tenant, never in a real one.
-            Command::PlayDemo if self.store.kind().is_graph() => self.simulator_only(),
             Command::PlayDemo => self.ask_demo(),
             Command::Open | Command::Submit => self.submit_field(),
             Command::AnswerCall => self.sim_event(Event::AnswerCall),
@@ -324,7 +322,22 @@ impl App {
                         return;
                     }
                 }
-                self.signin.subject = Some(script.title.clone());
+                // On a real tenant the demo's people are the embedded demo tenant's.
+                let on_tenant = self.store.kind().is_graph();
+                self.signin.subject = Some(if on_tenant {
+                    format!("{} · demo tenant", script.title)
+                } else {
+                    script.title.clone()
+                });
+                if on_tenant {
+                    self.toast(
+                        ToastKind::Info,
+                        format!(
+                            "the demo plays on the embedded demo tenant; nothing is read from or sent to {}",
+                            self.tenant.name
+                        ),
+                    );
+                }
                 self.signin.step = None;
                 self.signin.demo = Some(DemoPlayer::new(
                     script,

@@ -2,28 +2,31 @@
 //! device answer), go back, confirm the remedy's fix, retry in the Sign-in pane and come back,
 //! scroll the path, write the ticket.
 
+use super::changes::InFlight;
 use super::{App, Modal, PaneId};
 use crate::domain::Timestamp;
 use crate::tui::keymap::Command;
 use crate::tui::panes::troubleshoot::PAGE;
 use crate::tui::widgets::dialog::{Confirm, OnYes, Picker, PickerKind};
 use crate::tui::widgets::toast::ToastKind;
-use crate::wizard::{Current, Tree, Wizard, WizardError, checkup, suggest_symptom};
+use crate::tui::worker::{Change, WizardDone, WizardJob, WizardStep};
+use crate::wizard::{Current, Tree, Wizard, WizardError};
 
 /// The symptom picker's value for the check-up (no symptom names itself so).
 const CHECKUP: &str = "";
 
 impl App {
     pub(super) fn troubleshoot_command(&mut self, command: Command) {
-        // Each wizard step reads the record on the spot; on a real tenant that is a network
-        // call, which the UI thread never waits for: the command line walks it instead.
-        if self.store.kind().is_graph() && command != Command::Back {
-            self.alert(
-                "The wizard runs on the command line on a real tenant",
-                format!(
-                    "`phonedesk --tenant {} troubleshoot UPN` walks the same steps: it reads the real methods and sign-in log, asks the caller the rest, and fixes through Graph.",
-                    self.tenant.name
-                ),
+        // While a step reads the record, the walk on screen is the one before it: only
+        // scrolling it makes sense (Esc stops the waiting, before any command sees it).
+        let scrolls = matches!(
+            command,
+            Command::PageUp | Command::PageDown | Command::Top | Command::Bottom
+        );
+        if self.wizard_checking() && !scrolls {
+            self.toast(
+                ToastKind::Info,
+                "the wizard is still checking; Esc stops waiting",
             );
             return;
         }
@@ -32,7 +35,7 @@ impl App {
             Command::Down => self.move_answer(1),
             Command::Up => self.move_answer(-1),
             Command::Open => self.answer_or_fix(),
-            Command::DeviceAnswer => self.wizard_step(|w, store| w.answer_from_device(store)),
+            Command::DeviceAnswer => self.wizard_step(WizardStep::DeviceAnswer),
             Command::RetryInSignIn => self.retry_in_sign_in(),
             Command::WriteTicket => self.write_ticket(),
             Command::Back => self.wizard_back(),
@@ -47,19 +50,31 @@ impl App {
     /// Back in the pane after a retry in the Sign-in pane: the log-based checks read again.
     pub(super) fn troubleshoot_entered(&mut self) {
         if std::mem::take(&mut self.troubleshoot.awaiting_retry) {
-            self.wizard_step(|w, store| w.refresh(store));
-            self.toast(
-                ToastKind::Info,
-                "re-checked the sign-in log after the retry",
-            );
+            self.wizard_step(WizardStep::Refresh);
         }
     }
 
+    /// True while a wizard step waits for the worker.
+    fn wizard_checking(&self) -> bool {
+        matches!(self.in_flight, Some((_, InFlight::Wizard)))
+    }
+
+    /// Hands a wizard job to the worker ("checking…" meanwhile).
+    fn wizard_job(&mut self, job: WizardJob) {
+        self.start_change(Change::Wizard(Box::new(job)), InFlight::Wizard);
+    }
+
+    /// Asks the worker which symptom the findings point to; the picker opens with its answer.
     fn ask_symptom(&mut self) {
         let Some(upn) = self.profile_upn() else {
             self.toast(ToastKind::Info, "select the caller in Lookup first");
             return;
         };
+        self.wizard_job(WizardJob::Suggest { upn });
+    }
+
+    /// The symptom picker, the findings' suggestion marked and under the cursor.
+    fn show_symptoms(&mut self, suggested: Option<String>) {
         let tree = match Tree::embedded() {
             Ok(tree) => tree,
             Err(e) => {
@@ -67,7 +82,6 @@ impl App {
                 return;
             }
         };
-        let suggested = suggest_symptom(self.store.as_ref(), &upn).ok().flatten();
         // The check-up first: for a caller who cannot yet say what they see.
         let options: Vec<(String, String)> = std::iter::once((
             "No symptom yet: run every automatic check (check-up)".to_owned(),
@@ -94,32 +108,89 @@ impl App {
         }));
     }
 
-    /// Starts the walk for `symptom`, or the check-up for [`CHECKUP`].
+    /// Starts the walk for `symptom`, or the check-up for [`CHECKUP`], on the worker.
     pub(super) fn start_wizard(&mut self, symptom: &str) {
         let Some(upn) = self.profile_upn() else {
             return;
         };
         let revealed = self.profile.as_ref().is_some_and(|p| p.revealed);
-        if symptom == CHECKUP {
-            match checkup::run(self.store.as_ref(), &self.operator, &upn, revealed) {
-                Ok(found) => {
-                    self.troubleshoot.wizard = None;
-                    self.troubleshoot.checkup = Some(found);
-                    // The check-up reads from the top: its most pressing problems come first.
-                    self.troubleshoot.path_up = usize::MAX;
-                }
-                Err(e) => self.wizard_error(e),
+        let operator = self.operator.clone();
+        self.wizard_job(if symptom == CHECKUP {
+            WizardJob::Checkup {
+                operator,
+                upn,
+                revealed,
             }
-            return;
-        }
-        match Wizard::start(self.store.as_ref(), &self.operator, &upn, symptom, revealed) {
-            Ok(wizard) => {
+        } else {
+            WizardJob::Start {
+                operator,
+                upn,
+                symptom: symptom.to_owned(),
+                revealed,
+            }
+        });
+    }
+
+    /// The worker finished a wizard job.
+    pub(super) fn finish_wizard(&mut self, done: WizardDone) {
+        // The "checking…" notice is over; what follows says how it went.
+        self.toast = None;
+        match done {
+            WizardDone::Suggested(Ok(symptom)) => self.show_symptoms(symptom),
+            WizardDone::Checkup(Ok(found)) => {
+                self.troubleshoot.wizard = None;
+                self.troubleshoot.checkup = Some(*found);
+                // The check-up reads from the top: its most pressing problems come first.
+                self.troubleshoot.path_up = usize::MAX;
+            }
+            WizardDone::Started(Ok(wizard)) => {
                 self.troubleshoot.selected = wizard.preselected_answer();
-                self.troubleshoot.wizard = Some(wizard);
+                self.troubleshoot.wizard = Some(*wizard);
                 self.troubleshoot.checkup = None;
                 self.troubleshoot.path_up = 0;
             }
-            Err(e) => self.wizard_error(e),
+            WizardDone::Suggested(Err(e))
+            | WizardDone::Checkup(Err(e))
+            | WizardDone::Started(Err(e)) => self.wizard_error(e),
+            WizardDone::Stepped {
+                wizard,
+                step,
+                outcome,
+            } => {
+                let done = wizard.actions().last().map(|record| {
+                    let recheck = record
+                        .recheck
+                        .as_ref()
+                        .map(|r| format!("; re-check: {}", r.finding))
+                        .unwrap_or_default();
+                    format!("{} done{recheck}", record.title)
+                });
+                self.troubleshoot.wizard = Some(*wizard);
+                match (outcome, step) {
+                    (Err(e), _) => self.wizard_error(e),
+                    (Ok(()), WizardStep::ApplyAction) => {
+                        self.toast(ToastKind::Success, done.unwrap_or_default());
+                    }
+                    (Ok(()), WizardStep::Refresh) if self.store.kind().is_graph() => {
+                        let again = self.keymap.hint(Command::RetryInSignIn);
+                        self.toast(
+                            ToastKind::Info,
+                            format!("re-checked the tenant's sign-in log; the caller signs in again on their own phone, then {again} reads it again (a new attempt can take minutes to show)"),
+                        );
+                    }
+                    (Ok(()), WizardStep::Refresh) => self.toast(
+                        ToastKind::Info,
+                        "re-checked the sign-in log after the retry",
+                    ),
+                    (Ok(()), WizardStep::DeviceAnswer) => {}
+                }
+                self.after_step();
+                if step == WizardStep::ApplyAction {
+                    // A wizard fix may be several edits: undo does not reach back past it.
+                    self.forget_undo();
+                    self.after_wizard_change();
+                }
+            }
         }
     }
 
@@ -167,7 +238,12 @@ impl App {
                 let Some(answer) = answers.get(at).map(|a| a.name.clone()) else {
                     return;
                 };
-                self.wizard_step(move |w, _| w.answer(&answer));
+                // The caller's answer walks on through checks of facts already read: no I/O.
+                let answered = self.troubleshoot.wizard.as_mut().map(|w| w.answer(&answer));
+                if let Some(Err(e)) = answered {
+                    self.wizard_error(e);
+                }
+                self.after_step();
             }
             Ok(Current::Remedy {
                 action: Some(action),
@@ -198,40 +274,17 @@ impl App {
 
     /// The operator confirmed the remedy's fix.
     pub(super) fn apply_wizard_action(&mut self) {
-        let store = self.store.clone();
-        let Some(wizard) = &mut self.troubleshoot.wizard else {
-            return;
-        };
-        let outcome = wizard.apply_action(store.as_ref()).map(|record| {
-            let recheck = record
-                .recheck
-                .as_ref()
-                .map(|r| format!("; re-check: {}", r.finding))
-                .unwrap_or_default();
-            format!("{} done{recheck}", record.title)
-        });
-        match outcome {
-            Ok(text) => self.toast(ToastKind::Success, text),
-            Err(e) => self.wizard_error(e),
-        }
-        // A wizard fix may be several edits: undo does not reach back past it.
-        self.forget_undo();
-        self.after_step();
+        self.wizard_step(WizardStep::ApplyAction);
     }
 
-    /// Runs one wizard step that may read or change the store, then refreshes the views.
-    fn wizard_step(
-        &mut self,
-        step: impl FnOnce(&mut Wizard, &dyn crate::store::Record) -> Result<(), WizardError>,
-    ) {
-        let store = self.store.clone();
-        let Some(wizard) = &mut self.troubleshoot.wizard else {
+    /// Runs one step of the walk that reads or changes the record, on a copy of it on the
+    /// worker; the views follow when it is back.
+    fn wizard_step(&mut self, step: WizardStep) {
+        let Some(wizard) = &self.troubleshoot.wizard else {
             return;
         };
-        if let Err(e) = step(wizard, store.as_ref()) {
-            self.wizard_error(e);
-        }
-        self.after_step();
+        let wizard = Box::new(wizard.clone());
+        self.wizard_job(WizardJob::Step { wizard, step });
     }
 
     /// After any step: the cursor as the new question allows, the path at its newest line.
@@ -242,18 +295,12 @@ impl App {
             .as_ref()
             .and_then(Wizard::preselected_answer);
         self.troubleshoot.path_up = 0;
-        self.after_wizard_change();
     }
 
     fn wizard_back(&mut self) {
         let went_back = self.troubleshoot.wizard.as_mut().is_some_and(Wizard::back);
         if went_back {
-            self.troubleshoot.selected = self
-                .troubleshoot
-                .wizard
-                .as_ref()
-                .and_then(Wizard::preselected_answer);
-            self.troubleshoot.path_up = 0;
+            self.after_step();
         } else if self.troubleshoot.wizard.is_some() {
             self.toast(
                 ToastKind::Info,
@@ -274,6 +321,11 @@ impl App {
             self.toast(ToastKind::Info, "this step offers no retry");
             return;
         };
+        if self.store.kind().is_graph() {
+            // A real user retries on their own phone, and the tenant's log tells how it went.
+            self.wizard_step(WizardStep::Refresh);
+            return;
+        }
         self.troubleshoot.awaiting_retry = true;
         self.pane = PaneId::SignIn;
         self.start_flow(request);
@@ -319,7 +371,7 @@ impl App {
         self.report("The troubleshooting wizard could not do that", &e);
     }
 
-    /// An answer or a fix may have changed the directory: the profile and the list follow.
+    /// A fix changed the directory: the profile and the list follow.
     fn after_wizard_change(&mut self) {
         if self.profile.is_some() {
             self.reload_profile();

@@ -305,9 +305,15 @@ fn render_current(app: &App, wizard: &Wizard, area: Rect, buf: &mut Buffer) {
                 }
             }
             if retry_in_sign_in {
+                // A real tenant's user retries on their own phone; its log tells how it went.
+                let what = if app.store.kind().is_graph() {
+                    " once the caller signed in again, read the tenant's sign-in log again"
+                } else {
+                    " have the user retry in the Sign-in pane; coming back re-checks the sign-in log"
+                };
                 lines.push(Line::from(vec![
                     key(Command::RetryInSignIn),
-                    Span::raw(" have the user retry in the Sign-in pane; coming back re-checks the sign-in log"),
+                    Span::raw(what),
                 ]));
             }
             if support_case {
