@@ -281,6 +281,10 @@ fn the_wizard_walks_a_real_tenant_from_the_worker_and_fixes_through_graph() {
     s.wait_for("1 from the tenant");
     s.keys(&["Enter"]);
     s.wait_for("No sign-in attempts in the last");
+    // The tenant does not say when the account was disabled: no time is made up.
+    let methods = s.screen();
+    assert!(methods.contains("accountEnabled is false"), "{methods}");
+    assert!(!methods.contains("just now"), "{methods}");
     s.keys(&["4"]);
     s.wait_for("pick the symptom the caller reports");
     s.keys(&["n"]);

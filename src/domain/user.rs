@@ -152,6 +152,17 @@ pub struct Block {
 }
 
 impl Block {
+    /// The block a disabled account (a real tenant's `accountEnabled: false`) stands for, as
+    /// read at `now`: the tenant blocks every sign-in, and does not say since when.
+    pub fn account_disabled(now: Timestamp) -> Self {
+        Self {
+            kind: BlockKind::Admin,
+            reason: "sign-in blocked in the tenant (accountEnabled is false)".into(),
+            since: now,
+            until: None,
+        }
+    }
+
     pub fn is_active(&self, now: Timestamp) -> bool {
         self.until.is_none_or(|until| now < until)
     }

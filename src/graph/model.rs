@@ -7,8 +7,8 @@
 use serde_json::Value;
 
 use crate::domain::{
-    Block, BlockKind, DefaultMethod, PhoneMethod, PhoneNumber, PhoneType, Policy, Region,
-    SmsSignInState, Timestamp, Upn, User, UserType,
+    Block, DefaultMethod, PhoneMethod, PhoneNumber, PhoneType, Policy, Region, SmsSignInState,
+    Timestamp, Upn, User, UserType,
 };
 
 /// The policy group a Graph-mode user is put in when the tenant says SMS sign-in is allowed
@@ -87,16 +87,6 @@ pub fn default_method(text: &str) -> Result<Option<DefaultMethod>, String> {
     })
 }
 
-/// The block a disabled account (`accountEnabled: false`) stands for, as seen at `now`.
-pub fn disabled_account(now: Timestamp) -> Block {
-    Block {
-        kind: BlockKind::Admin,
-        reason: "sign-in blocked in the tenant (accountEnabled is false)".into(),
-        since: now,
-        until: None,
-    }
-}
-
 /// Builds the user from `/users/{id}` (with [`USER_SELECT`]), their `phoneMethods` list, their
 /// sign-in preferences (beta; `None` when not readable) and their directory roles (`None` when
 /// not readable). `now` dates the block a disabled account stands for.
@@ -131,7 +121,7 @@ pub fn user(
         })
         .unwrap_or_default();
     if body.get("accountEnabled").and_then(Value::as_bool) == Some(false) {
-        user.block = Some(disabled_account(now));
+        user.block = Some(Block::account_disabled(now));
     }
     let mut sms = None;
     for m in methods

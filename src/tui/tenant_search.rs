@@ -65,7 +65,7 @@ fn users_of(found: &Found, now: crate::domain::Timestamp) -> Vec<User> {
                 user.user_type = UserType::Guest;
             }
             if row.blocked {
-                user.block = Some(crate::graph::model::disabled_account(now));
+                user.block = Some(crate::domain::Block::account_disabled(now));
             }
             Some(user)
         })

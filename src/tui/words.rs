@@ -5,7 +5,7 @@
 //! `phone.update`. Each match is exhaustive: a new state or fault does not compile until it has
 //! words.
 
-use crate::domain::{BlockKind, DefaultMethod, PhoneType, SmsSignInState};
+use crate::domain::{Block, BlockKind, DefaultMethod, PhoneType, SmsSignInState, Timestamp};
 use crate::sim::Fault;
 use crate::sim::session::SIM_OPERATOR;
 use crate::store::AuditEntry;
@@ -46,6 +46,20 @@ pub fn fault(fault: Fault) -> &'static str {
 
 pub fn block_kind(kind: BlockKind) -> &'static str {
     kind.describe()
+}
+
+/// The block in words as of `at`: who blocked, when, until when. A real tenant does not say when
+/// an account was disabled (`since_known` false), so there no time is made up.
+pub fn block(block: &Block, at: Timestamp, since_known: bool) -> String {
+    let mut text = block_kind(block.kind).to_owned();
+    if since_known {
+        text.push(' ');
+        text.push_str(&crate::tui::when::relative(block.since, at));
+    }
+    if let Some(until) = block.until {
+        text.push_str(&format!(", ends {}", crate::tui::when::relative(until, at)));
+    }
+    text
 }
 
 /// Who did it: the operator's name, or the simulated service for what the simulator did.

@@ -19,7 +19,7 @@ use crate::tui::keymap::Command;
 use crate::tui::sort::SortKey;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text_input::{self, TextInput};
-use crate::tui::{when, words};
+use crate::tui::words;
 
 /// Longest search text (a UPN is at most 113 characters).
 pub const SEARCH_MAX_CHARS: usize = 120;
@@ -289,9 +289,8 @@ pub fn render_profile(
         Some(b) => lines.push(Line::from(vec![
             Span::styled("BLOCKED ", theme.error()),
             Span::raw(format!(
-                "{} {} · {}",
-                words::block_kind(b.kind),
-                when::relative(b.since, p.loaded_at),
+                "{} · {}",
+                words::block(b, p.loaded_at, !app.store.kind().is_graph()),
                 safe(&b.reason)
             )),
         ])),

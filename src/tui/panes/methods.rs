@@ -184,12 +184,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             label("Block               "),
             Span::styled("blocked", theme.error()),
             Span::raw(format!(
-                " · {} {}{} · {}",
-                words::block_kind(b.kind),
-                when::relative(b.since, profile.loaded_at),
-                b.until
-                    .map(|u| format!(", ends {}", when::relative(u, profile.loaded_at)))
-                    .unwrap_or_default(),
+                " · {} · {}",
+                words::block(b, profile.loaded_at, !app.store.kind().is_graph()),
                 display_safe(&b.reason)
             )),
         ])),
