@@ -22,12 +22,21 @@ mod reader;
 use std::io;
 use std::time::Instant;
 
-use ratatui::crossterm::event::Event;
+use ratatui::crossterm::event::{Event, KeyModifiers};
 use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 
 pub use decoder::Decoder;
 pub use keys::is_ctrl_c;
+
+/// The modifiers whose bit is set in `bits`, by a report's own `table` of bits (key reports
+/// and mouse reports number them differently).
+fn modifiers_in(bits: u16, table: &[(u16, KeyModifiers)]) -> KeyModifiers {
+    table
+        .iter()
+        .filter(|(bit, _)| bits & bit != 0)
+        .fold(KeyModifiers::NONE, |all, (_, modifier)| all | *modifier)
+}
 
 /// What [`Input::next`] saw.
 #[derive(Debug)]

@@ -76,21 +76,18 @@ fn modifiers(field: Option<&str>) -> Option<KeyModifiers> {
     if mask.is_empty() {
         return Some(KeyModifiers::NONE);
     }
-    let bits = mask.parse::<u8>().ok()?.saturating_sub(1);
-    let mut m = KeyModifiers::NONE;
-    for (bit, modifier) in [
-        (1, KeyModifiers::SHIFT),
-        (2, KeyModifiers::ALT),
-        (4, KeyModifiers::CONTROL),
-        (8, KeyModifiers::SUPER),
-        (16, KeyModifiers::HYPER),
-        (32, KeyModifiers::META),
-    ] {
-        if bits & bit != 0 {
-            m |= modifier;
-        }
-    }
-    Some(m)
+    let bits = u16::from(mask.parse::<u8>().ok()?.saturating_sub(1));
+    Some(super::modifiers_in(
+        bits,
+        &[
+            (1, KeyModifiers::SHIFT),
+            (2, KeyModifiers::ALT),
+            (4, KeyModifiers::CONTROL),
+            (8, KeyModifiers::SUPER),
+            (16, KeyModifiers::HYPER),
+            (32, KeyModifiers::META),
+        ],
+    ))
 }
 
 /// The key `CSI number ~` names (xterm and VT220 editing and function keys).

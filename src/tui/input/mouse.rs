@@ -43,16 +43,14 @@ fn kind(code: u16, release: bool) -> MouseEventKind {
 }
 
 fn event(code: u16, x: u16, y: u16, release: bool) -> Option<Event> {
-    let mut modifiers = KeyModifiers::NONE;
-    for (bit, modifier) in [
-        (SHIFT, KeyModifiers::SHIFT),
-        (ALT, KeyModifiers::ALT),
-        (CTRL, KeyModifiers::CONTROL),
-    ] {
-        if code & bit != 0 {
-            modifiers |= modifier;
-        }
-    }
+    let modifiers = super::modifiers_in(
+        code,
+        &[
+            (SHIFT, KeyModifiers::SHIFT),
+            (ALT, KeyModifiers::ALT),
+            (CTRL, KeyModifiers::CONTROL),
+        ],
+    );
     Some(Event::Mouse(MouseEvent {
         kind: kind(code, release),
         column: x.checked_sub(1)?,
