@@ -651,14 +651,7 @@ fn a_simulated_sign_in_plays_on_a_local_copy_with_stand_in_numbers() {
 #[test]
 fn troubleshoot_checks_the_real_record_asks_the_caller_and_fixes_through_graph() {
     let server = GraphServer::start();
-    let base = &server.url;
-    server.adele("phone-methods-list");
-    // Adele's account is disabled: the tenant's own block.
-    let mut blocked = Reply::fixture("user-get", base);
-    let mut body: serde_json::Value = serde_json::from_str(&blocked.body).unwrap();
-    body["accountEnabled"] = serde_json::json!(false);
-    blocked.body = body.to_string();
-    server.on("GET", &format!("/v1.0/users/{ADELE}"), vec![blocked]);
+    server.adele_disabled();
     server.on(
         "GET",
         "/v1.0/auditLogs/signIns",

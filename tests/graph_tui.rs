@@ -15,6 +15,45 @@ use tty::session::{BIN, Options, Session};
 const TENANT: &str = "contoso.onmicrosoft.com";
 const OFFICE_ID: &str = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
 
+/// The loopback tenant's environment for phonedesk, with the config home it keeps (no tokens in
+/// it: `PHONEDESK_GRAPH_TOKEN` is the access token).
+struct OnTenant {
+    env: Vec<(&'static str, String)>,
+    _config: tempfile::TempDir,
+}
+
+impl OnTenant {
+    fn new(server: &GraphServer) -> Self {
+        let config = tempfile::tempdir().unwrap();
+        let env = vec![
+            ("PHONEDESK_TENANT", TENANT.to_owned()),
+            ("PHONEDESK_GRAPH_URL", server.url.clone()),
+            ("PHONEDESK_LOGIN_URL", server.url.clone()),
+            ("PHONEDESK_GRAPH_TOKEN", "test-token".to_owned()),
+            ("XDG_CONFIG_HOME", config.path().display().to_string()),
+        ];
+        Self {
+            env,
+            _config: config,
+        }
+    }
+
+    fn env(&self) -> Vec<(&str, &str)> {
+        self.env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+    }
+
+    /// The TUI on the tenant in a tmux session called `name`.
+    fn start(&self, name: &str) -> Session {
+        Session::start_with(
+            name,
+            &Options {
+                env: &self.env(),
+                ..Options::default()
+            },
+        )
+    }
+}
+
 fn list(users: &[(&str, &str, &str)]) -> Reply {
     let value: Vec<serde_json::Value> = users
         .iter()
@@ -65,22 +104,8 @@ fn the_tui_searches_shows_and_changes_a_real_tenant_through_the_worker() {
         &format!("/v1.0/users/{ADELE}/authentication/phoneMethods/{OFFICE_ID}"),
         vec![Reply::empty(204).header("request-id", "tui-delete-1")],
     );
-    let config = tempfile::tempdir().unwrap();
-    let config_home = config.path().display().to_string();
-    let env = [
-        ("PHONEDESK_TENANT", TENANT),
-        ("PHONEDESK_GRAPH_URL", base.as_str()),
-        ("PHONEDESK_LOGIN_URL", base.as_str()),
-        ("PHONEDESK_GRAPH_TOKEN", "test-token"),
-        ("XDG_CONFIG_HOME", config_home.as_str()),
-    ];
-    let s = Session::start_with(
-        "graph",
-        &Options {
-            env: &env,
-            ..Options::default()
-        },
-    );
+    let tenant = OnTenant::new(&server);
+    let s = tenant.start("graph");
     s.wait_for("(Microsoft Graph)");
     s.wait_for("2 from the tenant");
     s.text("adele");
@@ -137,7 +162,7 @@ fn the_tui_searches_shows_and_changes_a_real_tenant_through_the_worker() {
         .arg("--db")
         .arg(&s.db)
         .args(["audit", "--json"])
-        .envs(env)
+        .envs(tenant.env())
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&audit.stdout);
@@ -181,21 +206,8 @@ fn the_tenants_list_pages_in_as_the_operator_scrolls() {
         "$skiptoken",
         vec![users_page(100, 105, None)],
     );
-    let config = tempfile::tempdir().unwrap();
-    let config_home = config.path().display().to_string();
-    let env = [
-        ("PHONEDESK_TENANT", TENANT),
-        ("PHONEDESK_GRAPH_URL", base.as_str()),
-        ("PHONEDESK_GRAPH_TOKEN", "test-token"),
-        ("XDG_CONFIG_HOME", config_home.as_str()),
-    ];
-    let s = Session::start_with(
-        "graph-pages",
-        &Options {
-            env: &env,
-            ..Options::default()
-        },
-    );
+    let tenant = OnTenant::new(&server);
+    let s = tenant.start("graph-pages");
     s.wait_for("100+ from the tenant");
     let first_pages = server.requests().len();
     let list = s.screen();
@@ -232,13 +244,7 @@ fn the_tenants_list_pages_in_as_the_operator_scrolls() {
 fn the_wizard_walks_a_real_tenant_from_the_worker_and_fixes_through_graph() {
     let server = GraphServer::start();
     let base = server.url.clone();
-    server.adele("phone-methods-list");
-    // Adele's account is disabled: the tenant's own block.
-    let mut blocked = Reply::fixture("user-get", &base);
-    let mut body: serde_json::Value = serde_json::from_str(&blocked.body).unwrap();
-    body["accountEnabled"] = serde_json::json!(false);
-    blocked.body = body.to_string();
-    server.on("GET", &format!("/v1.0/users/{ADELE}"), vec![blocked]);
+    server.adele_disabled();
     server.on(
         "GET",
         "/v1.0/users",
@@ -263,21 +269,8 @@ fn the_wizard_walks_a_real_tenant_from_the_worker_and_fixes_through_graph() {
         &format!("/v1.0/users/{ADELE}"),
         vec![Reply::empty(204).header("request-id", "tui-unblock-1")],
     );
-    let config = tempfile::tempdir().unwrap();
-    let config_home = config.path().display().to_string();
-    let env = [
-        ("PHONEDESK_TENANT", TENANT),
-        ("PHONEDESK_GRAPH_URL", base.as_str()),
-        ("PHONEDESK_GRAPH_TOKEN", "test-token"),
-        ("XDG_CONFIG_HOME", config_home.as_str()),
-    ];
-    let s = Session::start_with(
-        "graph-wizard",
-        &Options {
-            env: &env,
-            ..Options::default()
-        },
-    );
+    let tenant = OnTenant::new(&server);
+    let s = tenant.start("graph-wizard");
     s.wait_for("1 from the tenant");
     s.keys(&["Enter"]);
     s.wait_for("No sign-in attempts in the last");
@@ -330,7 +323,7 @@ fn the_wizard_walks_a_real_tenant_from_the_worker_and_fixes_through_graph() {
         .arg("--db")
         .arg(&s.db)
         .args(["audit", "--json"])
-        .envs(env)
+        .envs(tenant.env())
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&audit.stdout);
@@ -343,23 +336,9 @@ fn the_wizard_walks_a_real_tenant_from_the_worker_and_fixes_through_graph() {
 #[test]
 fn a_demo_on_a_real_tenant_plays_on_the_demo_tenant() {
     let server = GraphServer::start();
-    let base = server.url.clone();
     server.on("GET", "/v1.0/users", vec![list(&[])]);
-    let config = tempfile::tempdir().unwrap();
-    let config_home = config.path().display().to_string();
-    let env = [
-        ("PHONEDESK_TENANT", TENANT),
-        ("PHONEDESK_GRAPH_URL", base.as_str()),
-        ("PHONEDESK_GRAPH_TOKEN", "test-token"),
-        ("XDG_CONFIG_HOME", config_home.as_str()),
-    ];
-    let s = Session::start_with(
-        "graph-demo",
-        &Options {
-            env: &env,
-            ..Options::default()
-        },
-    );
+    let tenant = OnTenant::new(&server);
+    let s = tenant.start("graph-demo");
     s.wait_for("0 from the tenant");
     s.keys(&["Escape"]);
     s.wait_for(" / search ");

@@ -199,6 +199,16 @@ impl GraphServer {
         );
     }
 
+    /// Adele with her account disabled (`accountEnabled: false`): the tenant's own block.
+    pub fn adele_disabled(&self) {
+        self.adele("phone-methods-list");
+        let mut blocked = Reply::fixture("user-get", &self.url);
+        let mut body: serde_json::Value = serde_json::from_str(&blocked.body).unwrap();
+        body["accountEnabled"] = serde_json::json!(false);
+        blocked.body = body.to_string();
+        self.on("GET", &format!("/v1.0/users/{ADELE}"), vec![blocked]);
+    }
+
     /// The documented two-page search answer: a `$search` query gets page 1, whose next link
     /// (with `$skiptoken`) gets page 2.
     pub fn search_pages(&self) {
