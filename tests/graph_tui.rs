@@ -42,6 +42,18 @@ impl OnTenant {
         self.env.iter().map(|(k, v)| (*k, v.as_str())).collect()
     }
 
+    /// `phonedesk audit --json` on the tenant, with the session's database beside its state.
+    fn audit(&self, s: &Session) -> String {
+        let audit = std::process::Command::new(BIN)
+            .arg("--db")
+            .arg(&s.db)
+            .args(["audit", "--json"])
+            .envs(self.env())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&audit.stdout).into_owned()
+    }
+
     /// The TUI on the tenant in a tmux session called `name`.
     fn start(&self, name: &str) -> Session {
         Session::start_with(
@@ -158,14 +170,7 @@ fn the_tui_searches_shows_and_changes_a_real_tenant_through_the_worker() {
         deletes[0].path()
     );
     // The audit was kept locally, with Graph's request id.
-    let audit = std::process::Command::new(BIN)
-        .arg("--db")
-        .arg(&s.db)
-        .args(["audit", "--json"])
-        .envs(tenant.env())
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&audit.stdout);
+    let text = tenant.audit(&s);
     assert!(text.contains("tui-delete-1"), "{text}");
     assert!(text.contains("phone.delete"), "{text}");
 }
@@ -319,14 +324,7 @@ fn the_wizard_walks_a_real_tenant_from_the_worker_and_fixes_through_graph() {
     assert_eq!(writes.len(), 1, "only the confirmed fix was sent");
     let sent: serde_json::Value = serde_json::from_str(&writes[0].body).unwrap();
     assert_eq!(sent, serde_json::json!({"accountEnabled": true}));
-    let audit = std::process::Command::new(BIN)
-        .arg("--db")
-        .arg(&s.db)
-        .args(["audit", "--json"])
-        .envs(tenant.env())
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&audit.stdout);
+    let text = tenant.audit(&s);
     assert!(text.contains("tui-unblock-1"), "{text}");
     assert!(text.contains("user.unblock"), "{text}");
 }
