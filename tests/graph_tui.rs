@@ -357,3 +357,41 @@ fn a_demo_on_a_real_tenant_plays_on_the_demo_tenant() {
         "the demo asked the tenant nothing"
     );
 }
+
+/// An SMS sign-in on a real tenant plays the selected user on a local copy: the page waits with
+/// the copy's stand-in mobile typed, and the text reaches the virtual phone, not the tenant.
+#[test]
+fn an_sms_sign_in_on_a_real_tenant_plays_on_a_copy_of_the_selected_user() {
+    let server = GraphServer::start();
+    server.adele("phone-methods-list");
+    server.on(
+        "GET",
+        "/v1.0/users",
+        vec![list(&[(ADELE, ADELE_UPN, "Adele Vance")])],
+    );
+    server.on(
+        "GET",
+        "/v1.0/auditLogs/signIns",
+        vec![Reply::json(200, &serde_json::json!({"value": []}))],
+    );
+    let tenant = OnTenant::new(&server);
+    let s = tenant.start("graph-sms");
+    s.wait_for("1 from the tenant");
+    s.keys(&["Enter"]);
+    s.wait_for("No sign-in attempts in the last");
+    s.keys(&["3"]);
+    s.wait_for("Nothing is running.");
+    s.keys(&["n"]);
+    s.wait_for("Start a sign-in");
+    s.keys(&["Enter"]);
+    s.wait_for("stand-in numbers");
+    s.wait_for("simulation on a local copy");
+    s.keys(&["Enter"]);
+    s.wait_for("We texted");
+    s.keys(&["C-c"]);
+    assert_eq!(s.wait_exit("main"), 0);
+    assert!(
+        server.requests().iter().all(|r| r.method == "GET"),
+        "nothing was sent to the tenant"
+    );
+}

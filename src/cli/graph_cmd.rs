@@ -146,7 +146,12 @@ pub fn simulate_on_copy(
             user.clone()
         }
         super::SigninCommand::SmsSignin { .. } => {
-            return Err(simulated_only("signin sms-signin", &record.location()));
+            // It starts from the number typed, and Graph finds no user by an authentication
+            // phone: there is no user to copy.
+            return Err(Failure::refused(format!(
+                "`phonedesk signin sms-signin` starts from the number typed, and Graph cannot find a user by an authentication phone ({}); select the user in the TUI and start an SMS sign-in there (it plays on a local copy with stand-in numbers), or run it on the simulated tenant only, without --tenant",
+                record.location()
+            )));
         }
         super::SigninCommand::ClearFailures { .. } => {
             return Err(simulated_only("signin clear-failures", &record.location()));

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{App, Modal};
-use crate::domain::{PhoneType, Timestamp};
+use crate::domain::{PhoneNumber, PhoneType, Timestamp};
 use crate::sim::sandbox::Sandbox;
 use crate::sim::session::Waiting;
 use crate::sim::telecom::{self, Fault};
@@ -69,10 +69,11 @@ impl App {
 
     /// On a real tenant: a fresh local copy of `upn` (the profile shown) with stand-in numbers,
     /// for one simulated sign-in. No call to the tenant: the profile was read already.
-    fn copy_for_simulation(&mut self, upn: &str) -> bool {
+    /// Returns the stand-in of each slot, or `None` (and a notice) when there is no copy.
+    fn copy_for_simulation(&mut self, upn: &str) -> Option<Vec<(PhoneType, PhoneNumber)>> {
         let Some(profile) = self.profile.as_ref().filter(|p| p.is(upn)) else {
             self.toast(ToastKind::Info, "select the user in Lookup first");
-            return false;
+            return None;
         };
         let (copy, stand_ins) = crate::sim::stand_in::pseudonymised(&profile.user);
         match Sandbox::with_users(self.store.as_ref(), vec![copy], self.clock.clone()) {
@@ -87,11 +88,11 @@ impl App {
                     ToastKind::Info,
                     format!("a simulation on a local copy with stand-in numbers ({phones}); nothing is sent to the tenant"),
                 );
-                true
+                Some(stand_ins)
             }
             Err(e) => {
                 self.report("Cannot prepare the simulation", &e);
-                false
+                None
             }
         }
     }
@@ -100,7 +101,7 @@ impl App {
     fn simulator_only(&mut self) {
         self.alert(
             "The simulator works on the simulated tenant only",
-            "On a real tenant, start an MFA or password-reset sign-in of the selected user (n): it plays on a local copy with stand-in numbers, and nothing is sent to the tenant. The guided demos play on the embedded demo tenant. SMS sign-in and resetting the simulated world need the simulated tenant.",
+            "On a real tenant, start a sign-in of the selected user (n): it plays on a local copy with stand-in numbers, and nothing is sent to the tenant. The guided demos play on the embedded demo tenant. Phone and provider conditions and resetting the simulated world need the simulated tenant or a sign-in under way.",
         );
     }
 
@@ -273,18 +274,29 @@ impl App {
             FlowRequest::Sspr { upn, .. } => Some(format!("password reset for {upn}")),
         };
         self.signin.input.set("");
+        let mut typed_mobile = None;
         if self.store.kind().is_graph() {
-            // A copy of the user, never the tenant; an SMS sign-in types a number into the
-            // tenant's own page, which has no copy to stand in for.
+            // A copy of the user, never the tenant. An SMS sign-in starts from a number, which
+            // Graph cannot look up: it plays the selected user, their stand-in mobile typed.
             let upn = match &request {
-                FlowRequest::Mfa { upn, .. } | FlowRequest::Sspr { upn, .. } => upn.clone(),
-                FlowRequest::SmsSignIn => {
-                    self.simulator_only();
-                    return;
-                }
+                FlowRequest::Mfa { upn, .. } | FlowRequest::Sspr { upn, .. } => Some(upn.clone()),
+                FlowRequest::SmsSignIn => self.profile_upn(),
             };
-            if !self.copy_for_simulation(&upn) {
+            let Some(upn) = upn else {
+                self.toast(
+                    ToastKind::Info,
+                    "select the user in Lookup first: on a real tenant an SMS sign-in plays on a copy of the selected user",
+                );
                 return;
+            };
+            let Some(stand_ins) = self.copy_for_simulation(&upn) else {
+                return;
+            };
+            if request == FlowRequest::SmsSignIn {
+                typed_mobile = stand_ins
+                    .iter()
+                    .find(|(slot, _)| *slot == PhoneType::Mobile)
+                    .map(|(_, number)| number.to_string());
             }
             self.signin.subject = self
                 .signin
@@ -295,6 +307,10 @@ impl App {
             self.tell_sim_changes_tenant();
         }
         self.sim_event(Event::Start(request));
+        // The page waits for the number: the copy's stand-in mobile is ready to send.
+        if let Some(number) = typed_mobile {
+            self.signin.input.set(&number);
+        }
     }
 
     fn ask_demo(&mut self) {
