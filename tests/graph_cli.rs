@@ -680,6 +680,20 @@ fn troubleshoot_checks_the_real_record_asks_the_caller_and_fixes_through_graph()
         "no simulated phone on a real tenant: {}",
         walk.stdout
     );
+    // The tenant does not say since when the account is disabled: no time is made up.
+    let show = run(&server, home.path(), &["user", "show", ADELE_UPN]);
+    assert!(
+        show.stdout
+            .contains("blocked: yes, blocked by an administrator (sign-in blocked in the tenant"),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        walk.stdout.contains("blocked by an administrator")
+            && !walk.stdout.contains("administrator since"),
+        "{}",
+        walk.stdout
+    );
     let sent = writes(&server);
     assert_eq!(sent.len(), 1, "{}{}", walk.stdout, walk.stderr);
     let body: serde_json::Value = serde_json::from_str(&sent[0].body).unwrap();

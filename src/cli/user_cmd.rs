@@ -163,11 +163,16 @@ pub fn show(
     ));
     output::line(&format!("  groups: {}", list(&user.groups)));
     output::line(&format!("  roles: {}", list(&user.roles)));
+    // A real tenant's disabled account does not say since when: no time is made up.
+    let since = |b: &crate::domain::Block| match store.simulated() {
+        Some(_) => format!(" since {}", b.since),
+        None => String::new(),
+    };
     let block = match user.active_block(now) {
         Some(b) => format!(
-            "yes, {} since {} ({}){}",
+            "yes, {}{} ({}){}",
             b.kind.describe(),
-            b.since,
+            since(b),
             safe(&b.reason),
             b.until.map(|u| format!(", until {u}")).unwrap_or_default()
         ),

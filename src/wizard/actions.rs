@@ -197,10 +197,9 @@ fn unblock(f: &Facts) -> Result<(String, Vec<Change>), String> {
         .ok_or("the user is not blocked")?;
     Ok((
         format!(
-            "Unblock {} ({} since {}); the audit trail records \"{UNBLOCK_REASON}\"",
+            "Unblock {} ({}); the audit trail records \"{UNBLOCK_REASON}\"",
             f.user.upn(),
-            block.kind.describe(),
-            block.since
+            f.describe_block(block)
         ),
         vec![edit(
             Edit::Unblock {

@@ -4,7 +4,7 @@
 //! without a database and a refresh is one re-read.
 
 use crate::domain::rules::sms_sign_in_state;
-use crate::domain::{Claim, Device, PhoneNumber, PhoneType, Policy, Timestamp, User};
+use crate::domain::{Block, Claim, Device, PhoneNumber, PhoneType, Policy, Timestamp, User};
 use crate::sim::flow::{Channel, Denial, FlowKind, plan_verification};
 use crate::sim::log::SignInRecord;
 use crate::sim::otp::{self, Challenge};
@@ -54,6 +54,9 @@ pub struct Facts {
     pub device: Option<Device>,
     /// Show numbers in full (the operator revealed them, audited); else masked.
     pub reveal: bool,
+    /// Whether a block's start is known: the simulated tenant records it; a real tenant's
+    /// disabled account does not say since when.
+    pub block_dated: bool,
 }
 
 impl Facts {
@@ -114,7 +117,17 @@ impl Facts {
             route,
             device,
             reveal,
+            block_dated: local.is_some(),
         })
+    }
+
+    /// Who blocked the user and, where it is known, since when.
+    pub fn describe_block(&self, block: &Block) -> String {
+        if self.block_dated {
+            format!("{} since {}", block.kind.describe(), block.since)
+        } else {
+            block.kind.describe().to_owned()
+        }
     }
 
     /// A number as this wizard may show it: in full when revealed, else masked.

@@ -17,9 +17,8 @@ pub fn user_blocked(f: &Facts) -> CheckResult {
         None => " until an administrator unblocks them".to_owned(),
     };
     CheckResult::fail(format!(
-        "{} since {}{until} (\"{}\"): every phone verification is denied",
-        block.kind.describe(),
-        block.since,
+        "{}{until} (\"{}\"): every phone verification is denied",
+        f.describe_block(block),
         display_safe(&block.reason)
     ))
 }
