@@ -305,10 +305,15 @@ pub struct RunArgs {
 #[derive(Subcommand, Debug, Clone)]
 pub enum SigninCommand {
     /// SMS sign-in: the user types their phone number instead of a user name
+    #[command(group(clap::ArgGroup::new("typed").required(true).args(["phone", "user"])))]
     SmsSignin {
         /// The number typed instead of a user name (with +country code)
         #[arg(long, value_name = "NUMBER")]
-        phone: String,
+        phone: Option<String>,
+        /// Or the user whose mobile number is typed (on a real tenant: their local copy's
+        /// stand-in mobile, as Graph finds no user by an authentication phone)
+        #[arg(long, value_name = "UPN")]
+        user: Option<String>,
         #[command(flatten)]
         run: RunArgs,
     },

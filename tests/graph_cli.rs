@@ -411,8 +411,7 @@ fn the_simulators_commands_never_touch_a_real_tenant() {
     let server = GraphServer::start();
     let home = tempfile::tempdir().unwrap();
     for args in [
-        &["signin", "sms-signin", "--phone", "+1 206 555 5555"][..],
-        &["device", "show", "+1 206 555 5555"],
+        &["device", "show", "+1 206 555 5555"][..],
         &["telecom", "status"],
         &["demo", "reset", "--yes"],
         &["demo", "reset-world"],
@@ -641,6 +640,29 @@ fn a_simulated_sign_in_plays_on_a_local_copy_with_stand_in_numbers() {
     // Only reads reached the tenant; the real numbers were never used.
     assert!(writes(&server).is_empty());
     assert!(!sim.stdout.contains("2065555555"), "{}", sim.stdout);
+    // An SMS sign-in names the user (Graph finds nobody by an authentication phone) and
+    // types the copy's stand-in mobile.
+    let sms = run(
+        &server,
+        home.path(),
+        &["signin", "sms-signin", "--user", ADELE_UPN, "--json"],
+    );
+    assert_eq!(sms.code, 0, "{}{}", sms.stdout, sms.stderr);
+    assert!(sms.stderr.contains("stand-in numbers"), "{}", sms.stderr);
+    assert!(sms.stdout.contains("success"), "{}", sms.stdout);
+    assert!(!sms.stdout.contains("2065555555"), "{}", sms.stdout);
+    let by_number = run(
+        &server,
+        home.path(),
+        &["signin", "sms-signin", "--phone", "+1 206 555 5555"],
+    );
+    assert_eq!(by_number.code, 2, "{}", by_number.stderr);
+    assert!(
+        by_number.stderr.contains("needs --user UPN"),
+        "{}",
+        by_number.stderr
+    );
+    assert!(writes(&server).is_empty());
     // The local audit of the tenant holds nothing of the simulation.
     assert_eq!(
         audit_json(&server, home.path())["value"],

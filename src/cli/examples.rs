@@ -106,7 +106,10 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ("demo list", &["phonedesk demo list"]),
     (
         "signin sms-signin",
-        &["phonedesk signin sms-signin --phone \"+1 2065550101\" --seed 1"],
+        &[
+            "phonedesk signin sms-signin --phone \"+1 2065550101\" --seed 1",
+            "phonedesk signin sms-signin --user rosa.delgado@fabrikam.example --seed 1",
+        ],
     ),
     (
         "signin mfa",

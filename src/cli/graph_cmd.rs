@@ -145,11 +145,13 @@ pub fn simulate_on_copy(
         super::SigninCommand::Mfa { user, .. } | super::SigninCommand::Sspr { user, .. } => {
             user.clone()
         }
-        super::SigninCommand::SmsSignin { .. } => {
-            // It starts from the number typed, and Graph finds no user by an authentication
-            // phone: there is no user to copy.
-            return Err(Failure::refused(format!(
-                "`phonedesk signin sms-signin` starts from the number typed, and Graph cannot find a user by an authentication phone ({}); select the user in the TUI and start an SMS sign-in there (it plays on a local copy with stand-in numbers), or run it on the simulated tenant only, without --tenant",
+        super::SigninCommand::SmsSignin {
+            user: Some(user), ..
+        } => user.clone(),
+        super::SigninCommand::SmsSignin { user: None, .. } => {
+            // A typed number names nobody here: Graph finds no user by an authentication phone.
+            return Err(Failure::usage(format!(
+                "on a real tenant ({}), `signin sms-signin` needs --user UPN instead of --phone: Graph cannot find a user by an authentication phone; the sign-in then plays on a local copy, the user's stand-in mobile typed",
                 record.location()
             )));
         }
@@ -173,6 +175,8 @@ pub fn simulate_on_copy(
             .collect::<Vec<_>>()
             .join(", ")
     ));
+    // An SMS sign-in types the copy's own (stand-in) mobile.
+    let cmd = super::signin_cmd::typed_for_user(sandbox.directory(), cmd)?;
     super::signin_cmd::run(sandbox.directory(), operator, clock, cmd)
 }
 

@@ -8,19 +8,20 @@ use serde::Serialize;
 
 use super::output::{self, safe};
 use super::{Failure, Outcome, RunArgs, SigninCommand};
-use crate::domain::Operator;
+use crate::domain::{Operator, PhoneType};
 use crate::sim::session::TimelineEntry;
 use crate::sim::{
     Event, FlowRequest, Response, Session, SessionOptions, SignInRecord, SimError, VirtualClock,
     person, throttle,
 };
-use crate::store::Directory;
+use crate::store::{Directory, Record};
 
 /// The flow a `signin` command starts, with the events that start it and how it runs.
 fn plan(cmd: SigninCommand) -> Option<(FlowRequest, Vec<Event>, RunArgs)> {
     let (request, typed, run) = match cmd {
         SigninCommand::ClearFailures { .. } => return None,
-        SigninCommand::SmsSignin { phone, run } => (FlowRequest::SmsSignIn, Some(phone), run),
+        // `--user` was turned into that user's number before (see [`typed_for_user`]).
+        SigninCommand::SmsSignin { phone, run, .. } => (FlowRequest::SmsSignIn, phone, run),
         SigninCommand::Mfa {
             user,
             via,
@@ -53,6 +54,30 @@ fn plan(cmd: SigninCommand) -> Option<(FlowRequest, Vec<Event>, RunArgs)> {
     let mut events = vec![Event::Start(request.clone())];
     events.extend(typed.map(Event::TypeNumber));
     Some((request, events, run))
+}
+
+/// `signin sms-signin --user UPN`: the number typed is the user's mobile, as registered.
+pub fn typed_for_user(store: &dyn Record, cmd: SigninCommand) -> Result<SigninCommand, Failure> {
+    let SigninCommand::SmsSignin {
+        phone: None,
+        user: Some(upn),
+        run,
+    } = cmd
+    else {
+        return Ok(cmd);
+    };
+    let user = store.user(&upn)?;
+    let mobile = user.method(PhoneType::Mobile).ok_or_else(|| {
+        Failure::refused(format!(
+            "{} has no mobile number: SMS sign-in needs one",
+            safe(user.upn().as_str())
+        ))
+    })?;
+    Ok(SigninCommand::SmsSignin {
+        phone: Some(mobile.phone_number.to_string()),
+        user: None,
+        run,
+    })
 }
 
 /// Refuses, before anything runs, a response that cannot fit the flow's channel.
@@ -91,6 +116,7 @@ pub fn run(
         ));
         return Ok(());
     }
+    let cmd = typed_for_user(store, cmd)?;
     let Some((_, events, run)) = plan(cmd) else {
         return Ok(());
     };
