@@ -1,8 +1,9 @@
-//! The UI's worker thread: everything that reads the directory in bulk, off the key path.
+//! The UI's worker thread: every call to the directory of record, off the key path.
 //!
 //! It loads the saved search index (or rebuilds it), answers queries, loads profiles and the
-//! selected user's sign-in attempts, and brings the index up to date after an edit. Each query and each profile carries a generation number;
-//! a newer keystroke bumps the generation, the worker skips queued jobs that are already stale
+//! selected user's sign-in attempts, makes the changes (edits, reveals, the wizard's steps) one
+//! at a time in the order asked, and brings the index up to date after an edit. Each query and
+//! each profile carries a generation number; a newer keystroke bumps the generation, the worker skips queued jobs that are already stale
 //! and abandons a scan in progress, and the UI drops any answer that is not for the latest
 //! generation. A query is answered twice when it matches many users: first the top screenful
 //! (so a first character typed into an empty box costs a screenful of work), then the complete
