@@ -151,7 +151,7 @@ commands! {
     ResetWorld => "reset_world", SignIn, "reset world", "reset the simulated world: phone conditions, provider faults, counters and codes (users, methods and the audit stay; asks first)";
     NewWizard => "new_wizard", Troubleshoot, "symptom", "pick the symptom the caller reports and start";
     DeviceAnswer => "device_answer", Troubleshoot, "device", "answer the question from the simulated device instead of asking the caller";
-    RetryInSignIn => "retry_in_sign_in", Troubleshoot, "retry", "have the user retry in the Sign-in pane; coming back re-checks the sign-in log";
+    RetryInSignIn => "retry_in_sign_in", Troubleshoot, "retry", "have the user retry in the Sign-in pane, and coming back re-checks the sign-in log (on a real tenant: re-read its log once the caller retried)";
     WriteTicket => "write_ticket", Troubleshoot, "ticket", "write the ticket note (Markdown, numbers masked) and say where";
     ApplySuggestion => "apply_suggestion", PhoneField, "use suggestion", "use the suggested number";
     CursorLeft => "cursor_left", Editing, "left", "cursor one character left";
